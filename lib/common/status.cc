@@ -1,0 +1,60 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Stable names for every status, and the library version: the part of the C
+// ABI that belongs to no capability.
+
+#include "edgekit/base.h"
+#include "edgekit/status.h"
+
+#define EDGEKIT_STR2(x) #x
+#define EDGEKIT_STR(x) EDGEKIT_STR2(x)
+
+extern "C" {
+
+unsigned edgekit_version_number(void) { return EDGEKIT_VERSION_NUMBER; }
+
+const char* edgekit_version(void) {
+  return EDGEKIT_STR(EDGEKIT_VERSION_MAJOR) "." EDGEKIT_STR(
+      EDGEKIT_VERSION_MINOR) "." EDGEKIT_STR(EDGEKIT_VERSION_PATCH);
+}
+
+const char* edgekit_crypto_backend(void) {
+#if defined(EDGEKIT_CRYPTO_OPENSSL)
+  return "openssl";
+#else
+  return "boringssl";
+#endif
+}
+
+const char* edgekit_status_name(edgekit_status status) {
+  switch (status) {
+    case EDGEKIT_OK: return "ok";
+
+    case EDGEKIT_E_MALFORMED: return "malformed";
+    case EDGEKIT_E_UNSUPPORTED_ALG: return "unsupported_alg";
+    case EDGEKIT_E_KEY_NOT_FOUND: return "key_not_found";
+    case EDGEKIT_E_BAD_SIGNATURE: return "bad_signature";
+    case EDGEKIT_E_EXPIRED: return "expired";
+    case EDGEKIT_E_NOT_YET_VALID: return "not_yet_valid";
+    case EDGEKIT_E_BAD_ISSUER: return "bad_issuer";
+    case EDGEKIT_E_BAD_AUDIENCE: return "bad_audience";
+    case EDGEKIT_E_MISSING_CLAIM: return "missing_claim";
+    case EDGEKIT_E_BAD_KEY: return "bad_key";
+    case EDGEKIT_E_WRONG_TYPE: return "wrong_type";
+
+    // Signed URLs.
+
+    // Inventory and rate limits.
+
+    // Aggregation and summaries.
+
+    case EDGEKIT_E_INVALID_ARGUMENT: return "invalid_argument";
+    case EDGEKIT_E_BUFFER_TOO_SMALL: return "buffer_too_small";
+    case EDGEKIT_E_NO_MEMORY: return "no_memory";
+    case EDGEKIT_E_INTERNAL: return "internal";
+    default: break;
+  }
+  return "unknown";
+}
+
+}  // extern "C"
