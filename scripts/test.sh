@@ -5,13 +5,15 @@
 #   asan       unit tests under ASan+UBSan (clang-14)
 #   tsan       tests labelled "concurrency" under TSan (clang-14)
 #   fuzz       every libFuzzer target for FUZZ_SECONDS from its committed corpus
+#   lint       clang-tidy and cppcheck on lib/ (scripts/lint.sh)
+#   abi        libedgekit.so against the committed ABI baseline (scripts/abi-check.sh)
 # EDGEKIT_TEST_STEPS picks a subset, e.g. EDGEKIT_TEST_STEPS="boringssl fuzz".
 # Prints one closing line: "make test: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS=${JOBS:-$(nproc)}
-STEPS=${EDGEKIT_TEST_STEPS:-boringssl openssl asan tsan fuzz}
+STEPS=${EDGEKIT_TEST_STEPS:-boringssl openssl asan tsan fuzz lint abi}
 if [ -z "${FUZZ_SECONDS:-}" ]; then
   if [ -n "${CI:-}" ]; then FUZZ_SECONDS=60; else FUZZ_SECONDS=10; fi
 fi
@@ -101,6 +103,15 @@ for step in $STEPS; do
           failed=$((failed + 1)); failures+=("fuzz $name: crash saved under $dir/crashes")
         fi
       done ;;
+    lint|abi)
+      note "$step"
+      script=scripts/lint.sh
+      [ "$step" = abi ] && script=scripts/abi-check.sh
+      if bash "$script"; then
+        passed=$((passed + 1))
+      else
+        failed=$((failed + 1)); failures+=("$step: see the findings above")
+      fi ;;
     *) echo "unknown step '$step'" >&2; failed=$((failed + 1)) ;;
   esac
 done
