@@ -34,6 +34,11 @@ fuzz:
 	@bash scripts/install-deps.sh test
 	@EDGEKIT_TEST_STEPS=fuzz bash scripts/test.sh
 
+# Line coverage of lib/ by the tests (gcovr); COVERAGE_FAIL_UNDER=90 enforces the goal.
+coverage:
+	@bash scripts/install-deps.sh test
+	@bash scripts/coverage.sh
+
 install: build
 	cmake --install build/boringssl
 
