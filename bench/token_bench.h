@@ -19,12 +19,11 @@ namespace token_bench {
 
 // One algorithm's inputs: the same token for every implementation.
 struct Vector {
-  std::string alg;    // JWS "alg": HS256, RS256, PS256, ES256 or EdDSA
-  std::string token;  // signed by PyJWT, kid "k1"
-  std::string
-      tampered;     // payload re-encoded with another "sub", same signature
-  std::string key;  // the HMAC secret, or the public key as SPKI PEM
-  std::string jwk;  // the same key as a public JWK
+  std::string alg;       // JWS "alg": HS256, RS256, PS256, ES256 or EdDSA
+  std::string token;     // signed by PyJWT, kid "k1"
+  std::string tampered;  // same signature, payload with another "sub"
+  std::string key;       // the HMAC secret, or the public key as SPKI PEM
+  std::string jwk;       // the same key as a public JWK
 };
 
 // The claim policy every verifier that checks claims is given.
