@@ -92,7 +92,7 @@ void Table::Format(void* base, const TableShape& shape) {
   for (uint64_t i = 0; i < shape.num_slots; ++i, p += slot_size) {
     new (p) std::atomic<uint64_t>(0);
     std::memset(p + 8, 0, KeyAreaBytes(shape));
-    for (uint32_t v = 0; v < shape.value_words; ++v) {
+    for (size_t v = 0; v < shape.value_words; ++v) {
       new (p + values_offset + 8 * v) std::atomic<uint64_t>(0);
     }
   }
