@@ -18,10 +18,10 @@ namespace {
 using crypto::Hash;
 using crypto::KeyType;
 
-absl::Status Malformed(std::string_view what) {
+absl::Status Malformed(absl::string_view what) {
   return absl::InvalidArgumentError(what);
 }
-absl::Status Refused(std::string_view what) {
+absl::Status Refused(absl::string_view what) {
   return absl::FailedPreconditionError(what);
 }
 
@@ -300,7 +300,7 @@ absl::StatusOr<KeySet> KeySet::FromPem(std::string_view pem,
     if (!pub.ok()) return Refused(pub.status().message());
     key = Key::FromPublic(*std::move(pub));
   } else {
-    return Malformed(absl::StrCat("unsupported PEM block \"", name, "\""));
+    return Malformed(absl::StrCat("unsupported PEM block \"", std::string(name), "\""));
   }
   if (!key.ok()) return key.status();
   if (kid) key->set_kid(std::string(*kid));

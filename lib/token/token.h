@@ -47,7 +47,9 @@ class Claims {
   // has_payload says whether a payload is held (see Verifier::Verify).
   bool has_payload() const { return has_payload_; }
   // payload is the decoded payload JSON exactly as signed.
-  std::string_view payload() const { return has_payload_ ? payload_ : ""; }
+  std::string_view payload() const {
+    return has_payload_ ? std::string_view(payload_) : std::string_view();
+  }
 
   // The getters return EDGEKIT_E_MISSING_CLAIM for an absent claim (or no
   // payload) and EDGEKIT_E_WRONG_TYPE for one of another JSON type.
