@@ -7,6 +7,7 @@
 #include "token/json.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -37,6 +38,15 @@ inline int Hex4(const char* p) {
   if ((a | b | c | d) < 0) return -1;
   return a << 12 | b << 8 | c << 4 | d;
 }
+
+constexpr std::array<bool, 256> MakePlainStringBytes() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x80; ++c) table[c] = c != '"' && c != '\\';
+  return table;
+}
+// The bytes a string may hold as they are: not a quote, backslash, control
+// character or the start of a multi-byte sequence.
+constexpr std::array<bool, 256> kPlainStringByte = MakePlainStringBytes();
 
 // Validates the UTF-8 sequence starting at doc[i] (a byte >= 0x80) and
 // returns its length, or 0 if it is not well-formed (overlong forms,
@@ -75,17 +85,23 @@ size_t Utf8SequenceLength(std::string_view doc, size_t i) {
 // Scans the string whose opening quote is at doc[*pos] and leaves *pos just
 // past the closing quote. Escapes must be valid and \u escapes must not leave
 // a surrogate unpaired, so that every accepted string unescapes to UTF-8.
-bool ScanString(std::string_view doc, size_t* pos) {
+// Sets *escaped if the string holds any escape.
+bool ScanString(std::string_view doc, size_t* pos, bool* escaped) {
   const size_t n = doc.size();
   size_t i = *pos + 1;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(doc.data());
   while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(doc[i]);
+    // Most bytes are printable ASCII that needs no attention.
+    while (i < n && kPlainStringByte[bytes[i]]) ++i;
+    if (i >= n) break;
+    const unsigned char c = bytes[i];
     if (c == '"') {
       *pos = i + 1;
       return true;
     }
     if (c < 0x20) return false;
     if (c == '\\') {
+      *escaped = true;
       if (i + 1 >= n) return false;
       switch (doc[i + 1]) {
         case '"': case '\\': case '/': case 'b': case 'f': case 'n':
@@ -242,7 +258,7 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
 
   enum class Expect { kValue, kAfterValue, kMemberName };
   Expect expect = Expect::kValue;
-  std::string_view pending_name;  // name of the top-level member being read
+  Name pending_name{};  // name of the top-level member being read
   for (;;) {
     switch (expect) {
       case Expect::kValue: {
@@ -266,10 +282,12 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             }
             continue;
           }
-          case '"':
-            if (!ScanString(doc, &p)) return false;
+          case '"': {
+            bool escaped = false;
+            if (!ScanString(doc, &p, &escaped)) return false;
             type = JsonType::kString;
             break;
+          }
           case 't':
             if (!ScanLiteral(doc, &p, "true")) return false;
             type = JsonType::kBool;
@@ -288,7 +306,9 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             break;
         }
         if (frames_.size() == 1) {
-          members->push_back({pending_name, doc.substr(start, p - start), type});
+          members->push_back(
+              {pending_name.raw, doc.substr(start, p - start), type,
+               pending_name.escaped});
         }
         expect = Expect::kAfterValue;
         continue;
@@ -310,12 +330,26 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
           // Sorting finds duplicates in O(k log k) without allocating, where
           // a pairwise scan would let a 16 KiB payload cost milliseconds.
           const auto first = names_.begin() + frame.names_start;
-          std::sort(first, names_.end(),
-                    [](std::string_view a, std::string_view b) {
-                      return JsonStringCompare(a, b) < 0;
-                    });
+          // Any strict order finds duplicates. Without escapes, ordering by
+          // length first settles most comparisons without reading bytes.
+          bool any_escaped = false;
+          for (auto it = first; it != names_.end(); ++it) {
+            any_escaped |= it->escaped;
+          }
+          auto compare = [any_escaped](const Name& a, const Name& b) {
+            if (any_escaped) return JsonStringCompare(a.raw, b.raw);
+            if (a.raw.size() != b.raw.size()) {
+              return a.raw.size() < b.raw.size() ? -1 : 1;
+            }
+            if (a.raw.empty()) return 0;
+            if (a.raw[0] != b.raw[0]) return a.raw[0] < b.raw[0] ? -1 : 1;
+            return std::memcmp(a.raw.data(), b.raw.data(), a.raw.size());
+          };
+          std::sort(first, names_.end(), [&](const Name& a, const Name& b) {
+            return compare(a, b) < 0;
+          });
           for (auto it = first; it + 1 != names_.end(); ++it) {
-            if (JsonStringCompare(*it, *(it + 1)) == 0) return false;
+            if (compare(*it, *(it + 1)) == 0) return false;
           }
         }
         names_.resize(frame.names_start);
@@ -326,9 +360,10 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
         }
         if (frames_.size() == 1) {
           members->push_back(
-              {pending_name,
+              {pending_name.raw,
                doc.substr(frame.value_start, p - frame.value_start),
-               frame.is_object ? JsonType::kObject : JsonType::kArray});
+               frame.is_object ? JsonType::kObject : JsonType::kArray,
+               pending_name.escaped});
         }
         continue;  // still kAfterValue: the container was a value
       }
@@ -336,9 +371,10 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
       case Expect::kMemberName: {
         if (p >= n || doc[p] != '"') return false;
         const size_t name_start = p;
-        if (!ScanString(doc, &p)) return false;
-        const std::string_view name =
-            doc.substr(name_start + 1, p - name_start - 2);
+        bool escaped = false;
+        if (!ScanString(doc, &p, &escaped)) return false;
+        const Name name{doc.substr(name_start + 1, p - name_start - 2),
+                        escaped};
         names_.push_back(name);
         if (frames_.size() == 1) pending_name = name;
         skip_ws();
@@ -432,11 +468,19 @@ bool IsOverflow(std::string_view s) {
 }  // namespace
 
 double JsonNumberToDouble(std::string_view number) {
+  // NumericDates are short integers: exact in a double, no parser needed.
+  const bool negative = number[0] == '-';
+  const std::string_view digits = number.substr(negative ? 1 : 0);
+  if (digits.size() <= 15 &&
+      digits.find_first_not_of("0123456789") == std::string_view::npos) {
+    int64_t v = 0;
+    for (const char c : digits) v = v * 10 + (c - '0');
+    return negative ? -static_cast<double>(v) : static_cast<double>(v);
+  }
   double value = 0;
   const auto result =
       absl::from_chars(number.data(), number.data() + number.size(), value);
   if (result.ec == std::errc::result_out_of_range) {
-    const bool negative = number[0] == '-';
     // absl leaves the value on a range error to a pending standard defect
     // report; decide it here so huge claims are infinite on every version.
     if (IsOverflow(number)) {
@@ -496,10 +540,12 @@ bool JsonArrayElements::Next(std::string_view* value, JsonType* type) {
   }
   const size_t start = p;
   switch (a[p]) {
-    case '"':
-      (void)ScanString(a, &p);
+    case '"': {
+      bool escaped = false;
+      (void)ScanString(a, &p, &escaped);
       *type = JsonType::kString;
       break;
+    }
     case '{':
     case '[': {
       // The array was validated, so matching brackets outside strings is
@@ -508,7 +554,8 @@ bool JsonArrayElements::Next(std::string_view* value, JsonType* type) {
       int depth = 0;
       do {
         if (a[p] == '"') {
-          (void)ScanString(a, &p);
+          bool escaped = false;
+          (void)ScanString(a, &p, &escaped);
           continue;
         }
         if (a[p] == '{' || a[p] == '[') ++depth;

@@ -24,6 +24,7 @@ struct JsonMember {
   std::string_view name;   // between the quotes, escapes still in place
   std::string_view value;  // the value's JSON text (a string keeps its quotes)
   JsonType type;
+  bool name_escaped;  // the name holds a backslash escape
 };
 
 class JsonReader {
@@ -37,13 +38,17 @@ class JsonReader {
                                  std::vector<JsonMember>* members);
 
  private:
+  struct Name {
+    std::string_view raw;
+    bool escaped;
+  };
   struct Frame {
     uint32_t value_start;  // offset of '{' or '['
     uint32_t names_start;  // first of this object's names in names_
     bool is_object;
   };
   std::vector<Frame> frames_;
-  std::vector<std::string_view> names_;
+  std::vector<Name> names_;
 };
 
 // The helpers below take spans from a document ParseObject accepted.
@@ -51,6 +56,12 @@ class JsonReader {
 // JsonStringEquals returns whether the raw string content |raw| (escapes in
 // place) unescapes to exactly |plain|.
 bool JsonStringEquals(std::string_view raw, std::string_view plain);
+
+// NameEquals is JsonStringEquals for a member's name, without the scan for
+// escapes that the reader already did.
+inline bool NameEquals(const JsonMember& m, std::string_view plain) {
+  return m.name_escaped ? JsonStringEquals(m.name, plain) : m.name == plain;
+}
 
 // JsonStringCompare orders two raw string contents by their unescaped bytes.
 int JsonStringCompare(std::string_view a, std::string_view b);

@@ -26,6 +26,22 @@ constexpr size_t kMaxAlgLen = 16;
 // verifier's limit.
 constexpr uint32_t kSignMaxDepth = 256;
 
+enum class Registered { kOther, kExp, kNbf, kIat, kIss, kAud };
+
+// Classify names the registered claims the verifier looks at; all are three
+// characters long, which settles most names without comparing.
+Registered Classify(const JsonMember& m) {
+  static constexpr std::pair<std::string_view, Registered> kNames[] = {
+      {"exp", Registered::kExp}, {"nbf", Registered::kNbf},
+      {"iat", Registered::kIat}, {"iss", Registered::kIss},
+      {"aud", Registered::kAud}};
+  if (!m.name_escaped && m.name.size() != 3) return Registered::kOther;
+  for (const auto& [name, kind] : kNames) {
+    if (NameEquals(m, name)) return kind;
+  }
+  return Registered::kOther;
+}
+
 bool IsClaimFailure(edgekit_status s) {
   return s == EDGEKIT_E_EXPIRED || s == EDGEKIT_E_NOT_YET_VALID ||
          s == EDGEKIT_E_BAD_ISSUER || s == EDGEKIT_E_BAD_AUDIENCE ||
@@ -66,6 +82,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
 void Claims::Clear() {
   // clear() keeps capacity: the next verification reuses the buffers.
   has_payload_ = false;
+  exp_ = nbf_ = iss_ = aud_ = nullptr;
   header_.clear();
   payload_.clear();
   signature_.clear();
@@ -76,7 +93,7 @@ void Claims::Clear() {
 const JsonMember* Claims::Find(std::string_view name) const {
   if (!has_payload_) return nullptr;
   for (const JsonMember& m : members_) {
-    if (JsonStringEquals(m.name, name)) return &m;
+    if (NameEquals(m, name)) return &m;
   }
   return nullptr;
 }
@@ -192,11 +209,11 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   const JsonMember* alg_member = nullptr;
   const JsonMember* kid_member = nullptr;
   for (const JsonMember& m : c->header_members_) {
-    if (JsonStringEquals(m.name, "alg")) {
+    if (NameEquals(m, "alg")) {
       alg_member = &m;
-    } else if (JsonStringEquals(m.name, "kid")) {
+    } else if (NameEquals(m, "kid")) {
       kid_member = &m;
-    } else if (JsonStringEquals(m.name, "crit")) {
+    } else if (NameEquals(m, "crit")) {
       return EDGEKIT_E_MALFORMED;  // no extension is understood (RFC 7515 §4.1.11)
     }
   }
@@ -211,10 +228,18 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
     return EDGEKIT_E_MALFORMED;
   }
   for (const JsonMember& m : c->members_) {
-    if ((JsonStringEquals(m.name, "exp") || JsonStringEquals(m.name, "nbf") ||
-         JsonStringEquals(m.name, "iat")) &&
+    const Registered kind = Classify(m);
+    if ((kind == Registered::kExp || kind == Registered::kNbf ||
+         kind == Registered::kIat) &&
         m.type != JsonType::kNumber) {
-      return EDGEKIT_E_MALFORMED;
+      return EDGEKIT_E_MALFORMED;  // NumericDate (RFC 7519 §2)
+    }
+    switch (kind) {
+      case Registered::kExp: c->exp_ = &m; break;
+      case Registered::kNbf: c->nbf_ = &m; break;
+      case Registered::kIss: c->iss_ = &m; break;
+      case Registered::kAud: c->aud_ = &m; break;
+      default: break;
     }
   }
   if (!Base64UrlDecodeTo(token.substr(dot2 + 1), &c->signature_)) {
@@ -282,21 +307,10 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
 }
 
 edgekit_status Verifier::CheckClaims(const Claims& c, int64_t now_s) const {
-  const JsonMember* exp = nullptr;
-  const JsonMember* nbf = nullptr;
-  const JsonMember* iss = nullptr;
-  const JsonMember* aud = nullptr;
-  for (const JsonMember& m : c.members_) {
-    if (JsonStringEquals(m.name, "exp")) {
-      exp = &m;
-    } else if (JsonStringEquals(m.name, "nbf")) {
-      nbf = &m;
-    } else if (JsonStringEquals(m.name, "iss")) {
-      iss = &m;
-    } else if (JsonStringEquals(m.name, "aud")) {
-      aud = &m;
-    }
-  }
+  const JsonMember* exp = c.exp_;
+  const JsonMember* nbf = c.nbf_;
+  const JsonMember* iss = c.iss_;
+  const JsonMember* aud = c.aud_;
   // In double: exp may be 1e400 (infinity) or fractional, and the sums must
   // not overflow; Unix times are exact in a double for 285 million years.
   const double now = static_cast<double>(now_s);

@@ -72,6 +72,11 @@ class Claims {
   void Clear();
 
   bool has_payload_ = false;
+  // The registered claims the verifier checks, found in one pass.
+  const JsonMember* exp_ = nullptr;
+  const JsonMember* nbf_ = nullptr;
+  const JsonMember* iss_ = nullptr;
+  const JsonMember* aud_ = nullptr;
   std::string header_;
   std::string payload_;
   std::string signature_;

@@ -24,10 +24,10 @@ inline std::string ReadFileOrDie(const std::string& path) {
   return s.str();
 }
 
-// Committed data: tests/token/data/<name>.
+// Committed data: tests/token/data/<name>. The build passes the folder in,
+// so the tests run from any directory.
 inline std::string SourceData(const std::string& name) {
-  const char* root = std::getenv("EDGEKIT_SOURCE_DIR");
-  return ReadFileOrDie(std::string(root ? root : ".") + "/tests/token/data/" +
+  return ReadFileOrDie(std::string(EDGEKIT_TOKEN_TEST_SOURCE_DATA) + "/" +
                        name);
 }
 
