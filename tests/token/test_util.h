@@ -24,10 +24,10 @@ inline std::string ReadFileOrDie(const std::string& path) {
   return s.str();
 }
 
-// Committed data: tests/token/data/<name>. The build passes the folder in,
-// so the tests run from any directory.
+// Committed data: tests/token/data/<name> (edgekit_test compiles the source
+// tree in, so the tests run from any directory).
 inline std::string SourceData(const std::string& name) {
-  return ReadFileOrDie(std::string(EDGEKIT_TOKEN_TEST_SOURCE_DATA) + "/" +
+  return ReadFileOrDie(std::string(EDGEKIT_SOURCE_DIR) + "/tests/token/data/" +
                        name);
 }
 
