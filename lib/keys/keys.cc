@@ -5,6 +5,7 @@
 
 #include "keys/keys.h"
 
+#include <stdexcept>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -245,8 +246,14 @@ const crypto::HmacKey* Key::hmac(Hash hash) const {
 absl::StatusOr<KeySet> KeySet::FromJwks(std::string_view jwks) {
   picojson::value root;
   std::string error;
-  const char* end =
-      picojson::parse(root, jwks.data(), jwks.data() + jwks.size(), &error);
+  const char* end = nullptr;
+  try {
+    end = picojson::parse(root, jwks.data(), jwks.data() + jwks.size(), &error);
+  } catch (const std::overflow_error&) {
+    // picojson throws, rather than reports, a number beyond double range
+    // (found by the jwks fuzzer).
+    return Malformed("JWKS: a number beyond double range");
+  }
   if (!error.empty()) return Malformed(absl::StrCat("JWKS: ", error));
   for (; end != jwks.data() + jwks.size(); ++end) {
     if (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r') {
