@@ -30,7 +30,8 @@ std::optional<Args> Args::Parse(const std::vector<std::string>& argv,
     }
     const bool is_flag =
         std::find(flags.begin(), flags.end(), name) != flags.end();
-    if (!is_flag && std::find(known.begin(), known.end(), name) == known.end()) {
+    if (!is_flag &&
+        std::find(known.begin(), known.end(), name) == known.end()) {
       std::cerr << "unknown option --" << name << "\n";
       return std::nullopt;
     }
@@ -76,7 +77,8 @@ std::optional<std::string> ReadArgument(const std::string& arg) {
   if (arg != "-") return arg;
   auto text = ReadFile("-");
   if (!text) return text;
-  while (!text->empty() && std::isspace(static_cast<unsigned char>(text->back()))) {
+  while (!text->empty() &&
+         std::isspace(static_cast<unsigned char>(text->back()))) {
     text->pop_back();
   }
   return text;

@@ -34,7 +34,8 @@ constexpr char kVerifyHelp[] =
     "\n"
     "Verifies TOKEN (or the token on stdin for '-') and prints its payload\n"
     "JSON, exactly as signed, on stdout. On failure prints the status name\n"
-    "(expired, bad_signature, ...) on stderr and exits 1; usage errors exit 2.\n"
+    "(expired, bad_signature, ...) on stderr and exits 1; usage errors exit "
+    "2.\n"
     "\n"
     "  --keys FILE     a JWK Set, a single JWK, or a PEM key\n"
     "  --kid K         the kid to give a PEM key (JWKs carry their own)\n"
@@ -49,9 +50,11 @@ constexpr char kSignHelp[] =
     "usage: edgekit token sign --keys FILE --alg A [--kid K] [PAYLOAD_JSON|-]\n"
     "\n"
     "Signs PAYLOAD_JSON (a JSON object; stdin for '-' or when omitted) and\n"
-    "prints the compact token. The header is {\"alg\":A,\"kid\":K,\"typ\":\"JWT\"}.\n"
+    "prints the compact token. The header is "
+    "{\"alg\":A,\"kid\":K,\"typ\":\"JWT\"}.\n"
     "\n"
-    "  --keys FILE   a JWK Set or JWK with private members, or a PEM private key\n"
+    "  --keys FILE   a JWK Set or JWK with private members, or a PEM private "
+    "key\n"
     "  --alg A       HS256/384/512, RS256/384/512, PS256/384/512,\n"
     "                ES256/384/512 or EdDSA\n"
     "  --kid K       pick the key with this kid and put it in the header\n";
@@ -94,7 +97,8 @@ int Verify(const std::vector<std::string>& argv) {
   const auto args = Args::Parse(
       argv, {"keys", "kid", "now", "iss", "aud", "leeway", "alg", "require"});
   if (!args) return UsageError("token verify", "bad options");
-  if (!args->Has("keys")) return UsageError("token verify", "--keys is required");
+  if (!args->Has("keys"))
+    return UsageError("token verify", "--keys is required");
   if (args->positional().size() != 1) {
     return UsageError("token verify", "give exactly one TOKEN (or -)");
   }
@@ -115,8 +119,7 @@ int Verify(const std::vector<std::string>& argv) {
   if (keys == nullptr) return kExitFailed;
   auto verifier = token::Verifier::Create(keys, std::move(policy));
   if (!verifier.ok()) {
-    return UsageError("token verify",
-                      std::string(verifier.status().message()));
+    return UsageError("token verify", std::string(verifier.status().message()));
   }
   const auto tok = ReadArgument(args->positional()[0]);
   if (!tok) return kExitFailed;
@@ -146,14 +149,14 @@ int Sign(const std::vector<std::string>& argv) {
   const auto kid = args->Get("kid");
   auto keys = LoadKeys(*args->Get("keys"), kid);
   if (keys == nullptr) return kExitFailed;
-  const auto payload = ReadArgument(
-      args->positional().empty() ? "-" : args->positional()[0]);
+  const auto payload =
+      ReadArgument(args->positional().empty() ? "-" : args->positional()[0]);
   if (!payload) return kExitFailed;
   std::string out;
-  const edgekit_status s = token::Sign(
-      *keys, *args->Get("alg"),
-      kid ? std::optional<std::string_view>(*kid) : std::nullopt, *payload,
-      &out);
+  const edgekit_status s =
+      token::Sign(*keys, *args->Get("alg"),
+                  kid ? std::optional<std::string_view>(*kid) : std::nullopt,
+                  *payload, &out);
   if (s != EDGEKIT_OK) {
     std::cerr << edgekit_status_name(s) << "\n";
     return kExitFailed;
@@ -177,7 +180,8 @@ int Inspect(const std::vector<std::string>& argv) {
   const size_t dot2 =
       dot1 == std::string::npos ? dot1 : tok->find('.', dot1 + 1);
   std::string header, payload;
-  if (dot2 == std::string::npos || tok->find('.', dot2 + 1) != std::string::npos ||
+  if (dot2 == std::string::npos ||
+      tok->find('.', dot2 + 1) != std::string::npos ||
       !Base64UrlDecodeTo(std::string_view(*tok).substr(0, dot1), &header) ||
       !Base64UrlDecodeTo(
           std::string_view(*tok).substr(dot1 + 1, dot2 - dot1 - 1), &payload)) {

@@ -22,8 +22,7 @@ constexpr Alg kAlgs[] = {
     {"ES256", Family::kEc, Scheme::kEcdsa, Hash::kSha256, KeyType::kEcP256},
     {"ES384", Family::kEc, Scheme::kEcdsa, Hash::kSha384, KeyType::kEcP384},
     {"ES512", Family::kEc, Scheme::kEcdsa, Hash::kSha512, KeyType::kEcP521},
-    {"EdDSA", Family::kOkp, Scheme::kEd25519, Hash::kSha512,
-     KeyType::kEd25519},
+    {"EdDSA", Family::kOkp, Scheme::kEd25519, Hash::kSha512, KeyType::kEd25519},
 };
 
 }  // namespace

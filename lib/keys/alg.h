@@ -24,8 +24,8 @@ struct Alg {
   std::string_view name;
   Family family;
   Scheme scheme;
-  crypto::Hash hash;        // unused by Ed25519
-  crypto::KeyType curve;    // for kEcdsa and kEd25519 only
+  crypto::Hash hash;      // unused by Ed25519
+  crypto::KeyType curve;  // for kEcdsa and kEd25519 only
 };
 
 // FindAlg returns the table entry for |name|, or nullptr for "none" and every

@@ -28,17 +28,23 @@ absl::Status Refused(absl::string_view what) {
 
 int HashIndex(Hash hash) {
   switch (hash) {
-    case Hash::kSha384: return 1;
-    case Hash::kSha512: return 2;
-    default: return 0;
+    case Hash::kSha384:
+      return 1;
+    case Hash::kSha512:
+      return 2;
+    default:
+      return 0;
   }
 }
 
 Family FamilyOf(KeyType type) {
   switch (type) {
-    case KeyType::kRsa: return Family::kRsa;
-    case KeyType::kEd25519: return Family::kOkp;
-    default: return Family::kEc;
+    case KeyType::kRsa:
+      return Family::kRsa;
+    case KeyType::kEd25519:
+      return Family::kOkp;
+    default:
+      return Family::kEc;
   }
 }
 
@@ -73,22 +79,20 @@ class Jwk {
     }
     std::string out;
     if (!Base64UrlDecodeTo(*text, &out)) {
-      return Refused(absl::StrCat("JWK member \"", name,
-                                  "\" is not strict base64url"));
+      return Refused(
+          absl::StrCat("JWK member \"", name, "\" is not strict base64url"));
     }
     return out;
   }
 
-  bool Has(const std::string& name) const {
-    return members_.count(name) != 0;
-  }
+  bool Has(const std::string& name) const { return members_.count(name) != 0; }
 
  private:
   const picojson::object& members_;
 };
 
-#define EDGEKIT_ASSIGN(lhs, expr)       \
-  auto lhs##_or = (expr);               \
+#define EDGEKIT_ASSIGN(lhs, expr)               \
+  auto lhs##_or = (expr);                       \
   if (!lhs##_or.ok()) return lhs##_or.status(); \
   std::string lhs = std::move(*lhs##_or)
 
@@ -106,8 +110,8 @@ absl::StatusOr<std::optional<Key>> RsaFromJwk(const Jwk& jwk) {
   EDGEKIT_ASSIGN(dp, jwk.Bytes("dp", false));
   EDGEKIT_ASSIGN(dq, jwk.Bytes("dq", false));
   EDGEKIT_ASSIGN(qi, jwk.Bytes("qi", false));
-  const bool all = !p.empty() && !q.empty() && !dp.empty() && !dq.empty() &&
-                   !qi.empty();
+  const bool all =
+      !p.empty() && !q.empty() && !dp.empty() && !dq.empty() && !qi.empty();
   const bool none =
       p.empty() && q.empty() && dp.empty() && dq.empty() && qi.empty();
   if (!all && !none) {
@@ -307,7 +311,8 @@ absl::StatusOr<KeySet> KeySet::FromPem(std::string_view pem,
     if (!pub.ok()) return Refused(pub.status().message());
     key = Key::FromPublic(*std::move(pub));
   } else {
-    return Malformed(absl::StrCat("unsupported PEM block \"", std::string(name), "\""));
+    return Malformed(
+        absl::StrCat("unsupported PEM block \"", std::string(name), "\""));
   }
   if (!key.ok()) return key.status();
   if (kid) key->set_kid(std::string(*kid));
@@ -316,8 +321,8 @@ absl::StatusOr<KeySet> KeySet::FromPem(std::string_view pem,
   return set;
 }
 
-absl::StatusOr<KeySet> KeySet::FromSecret(
-    std::string_view secret, std::optional<std::string_view> kid) {
+absl::StatusOr<KeySet> KeySet::FromSecret(std::string_view secret,
+                                          std::optional<std::string_view> kid) {
   auto key = Key::FromSecret(secret);
   if (!key.ok()) return key.status();
   if (kid) key->set_kid(std::string(*kid));

@@ -40,7 +40,9 @@ class Key {
   const std::optional<std::string>& kid() const { return kid_; }
   // alg is the JWK "alg" member, or empty when the key does not restrict it.
   const std::string& alg() const { return alg_; }
-  bool can_sign() const { return family_ == Family::kOct || private_.has_value(); }
+  bool can_sign() const {
+    return family_ == Family::kOct || private_.has_value();
+  }
 
   // Fits says whether this key may serve |alg|: same family, same curve, and
   // the key's own alg (if any) equal to |alg.name|. kid is the caller's rule.

@@ -104,8 +104,14 @@ bool ScanString(std::string_view doc, size_t* pos, bool* escaped) {
       *escaped = true;
       if (i + 1 >= n) return false;
       switch (doc[i + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n':
-        case 'r': case 't':
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
           i += 2;
           break;
         case 'u': {
@@ -189,13 +195,20 @@ class Unescaper {
     const char e = raw_[pos_ + 1];
     pos_ += 2;
     switch (e) {
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
-      case 'u': break;
-      default: return static_cast<unsigned char>(e);  // " \ /
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
+      case 'u':
+        break;
+      default:
+        return static_cast<unsigned char>(e);  // " \ /
     }
     uint32_t cp = static_cast<uint32_t>(Hex4(raw_.data() + pos_));
     pos_ += 4;
@@ -306,9 +319,8 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             break;
         }
         if (frames_.size() == 1) {
-          members->push_back(
-              {pending_name.raw, doc.substr(start, p - start), type,
-               pending_name.escaped});
+          members->push_back({pending_name.raw, doc.substr(start, p - start),
+                              type, pending_name.escaped});
         }
         expect = Expect::kAfterValue;
         continue;
@@ -458,7 +470,8 @@ bool IsOverflow(std::string_view s) {
     bool negative = false;
     if (s[i] == '+' || s[i] == '-') negative = s[i++] == '-';
     for (; i < s.size(); ++i) {
-      if (exponent < (int64_t{1} << 40)) exponent = exponent * 10 + (s[i] - '0');
+      if (exponent < (int64_t{1} << 40))
+        exponent = exponent * 10 + (s[i] - '0');
     }
     if (negative) exponent = -exponent;
   }

@@ -17,7 +17,14 @@
 
 namespace edgekit::token {
 
-enum class JsonType : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
+enum class JsonType : uint8_t {
+  kNull,
+  kBool,
+  kNumber,
+  kString,
+  kArray,
+  kObject
+};
 
 // A top-level member of a parsed object. Both spans point into the document.
 struct JsonMember {

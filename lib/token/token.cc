@@ -32,8 +32,10 @@ enum class Registered { kOther, kExp, kNbf, kIat, kIss, kAud };
 // characters long, which settles most names without comparing.
 Registered Classify(const JsonMember& m) {
   static constexpr std::pair<std::string_view, Registered> kNames[] = {
-      {"exp", Registered::kExp}, {"nbf", Registered::kNbf},
-      {"iat", Registered::kIat}, {"iss", Registered::kIss},
+      {"exp", Registered::kExp},
+      {"nbf", Registered::kNbf},
+      {"iat", Registered::kIat},
+      {"iss", Registered::kIss},
       {"aud", Registered::kAud}};
   if (!m.name_escaped && m.name.size() != 3) return Registered::kOther;
   for (const auto& [name, kind] : kNames) {
@@ -214,7 +216,8 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
     } else if (NameEquals(m, "kid")) {
       kid_member = &m;
     } else if (NameEquals(m, "crit")) {
-      return EDGEKIT_E_MALFORMED;  // no extension is understood (RFC 7515 §4.1.11)
+      return EDGEKIT_E_MALFORMED;  // no extension is understood (RFC 7515
+                                   // §4.1.11)
     }
   }
   if (alg_member == nullptr || alg_member->type != JsonType::kString ||
@@ -235,11 +238,20 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
       return EDGEKIT_E_MALFORMED;  // NumericDate (RFC 7519 §2)
     }
     switch (kind) {
-      case Registered::kExp: c->exp_ = &m; break;
-      case Registered::kNbf: c->nbf_ = &m; break;
-      case Registered::kIss: c->iss_ = &m; break;
-      case Registered::kAud: c->aud_ = &m; break;
-      default: break;
+      case Registered::kExp:
+        c->exp_ = &m;
+        break;
+      case Registered::kNbf:
+        c->nbf_ = &m;
+        break;
+      case Registered::kIss:
+        c->iss_ = &m;
+        break;
+      case Registered::kAud:
+        c->aud_ = &m;
+        break;
+      default:
+        break;
     }
   }
   if (!Base64UrlDecodeTo(token.substr(dot2 + 1), &c->signature_)) {
@@ -415,11 +427,16 @@ edgekit_status Sign(const keys::KeySet& keys, std::string_view alg_name,
 
 edgekit_status StatusFromKeyError(const absl::Status& status) {
   switch (status.code()) {
-    case absl::StatusCode::kOk: return EDGEKIT_OK;
-    case absl::StatusCode::kInvalidArgument: return EDGEKIT_E_MALFORMED;
-    case absl::StatusCode::kFailedPrecondition: return EDGEKIT_E_BAD_KEY;
-    case absl::StatusCode::kResourceExhausted: return EDGEKIT_E_NO_MEMORY;
-    default: return EDGEKIT_E_INTERNAL;
+    case absl::StatusCode::kOk:
+      return EDGEKIT_OK;
+    case absl::StatusCode::kInvalidArgument:
+      return EDGEKIT_E_MALFORMED;
+    case absl::StatusCode::kFailedPrecondition:
+      return EDGEKIT_E_BAD_KEY;
+    case absl::StatusCode::kResourceExhausted:
+      return EDGEKIT_E_NO_MEMORY;
+    default:
+      return EDGEKIT_E_INTERNAL;
   }
 }
 

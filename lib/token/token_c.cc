@@ -83,7 +83,8 @@ edgekit_status edgekit_keyset_from_jwks(edgekit_keyset** out, const char* jwks,
   if (out == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
   *out = nullptr;
   if (!ValidIn(jwks, jwks_len)) return EDGEKIT_E_INVALID_ARGUMENT;
-  return Guard([&] { return Wrap(KeySet::FromJwks(View(jwks, jwks_len)), out); });
+  return Guard(
+      [&] { return Wrap(KeySet::FromJwks(View(jwks, jwks_len)), out); });
 }
 
 edgekit_status edgekit_keyset_from_pem(edgekit_keyset** out, const char* pem,
@@ -155,7 +156,8 @@ edgekit_status edgekit_verifier_new(edgekit_verifier** out,
     policy.leeway_s = o.leeway_s;
     if (o.max_token_len != 0) policy.max_token_len = o.max_token_len;
     if (o.max_json_depth != 0) policy.max_json_depth = o.max_json_depth;
-    auto verifier = edgekit::token::Verifier::Create(keys->set, std::move(policy));
+    auto verifier =
+        edgekit::token::Verifier::Create(keys->set, std::move(policy));
     if (!verifier.ok()) return EDGEKIT_E_INVALID_ARGUMENT;
     *out = new edgekit_verifier{*std::move(verifier)};
     return EDGEKIT_OK;
@@ -174,9 +176,9 @@ edgekit_status edgekit_verifier_verify(const edgekit_verifier* verifier,
   // The request path allocates only while a Claims warms up; a failure there
   // is the one exception it can meet.
   return Guard([&] {
-    return verifier->verifier.Verify(View(token, token_len), now_s,
-                                     claims == nullptr ? nullptr
-                                                       : &claims->claims);
+    return verifier->verifier.Verify(
+        View(token, token_len), now_s,
+        claims == nullptr ? nullptr : &claims->claims);
   });
 }
 

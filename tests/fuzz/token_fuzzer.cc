@@ -40,8 +40,7 @@ struct Fixture {
         *edgekit::token::Verifier::Create(keys, policy));
     auto signing = edgekit::keys::KeySet::FromSecret("fuzz", "f");
     signer = std::make_unique<edgekit::keys::KeySet>(*std::move(signing));
-    auto signing_keys =
-        std::make_shared<const edgekit::keys::KeySet>(*signer);
+    auto signing_keys = std::make_shared<const edgekit::keys::KeySet>(*signer);
     edgekit::token::Policy loose;
     loose.max_json_depth = 256;
     round_trip = std::make_unique<edgekit::token::Verifier>(

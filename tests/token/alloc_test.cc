@@ -72,7 +72,8 @@ TEST(Allocations, HmacVerificationIsAllocationFreeOnceWarm) {
   const std::string token = edgekit::testing::Vectors()[0].token;
   ASSERT_EQ(v->Verify(token, kNow, nullptr), EDGEKIT_OK);
   const long before = allocations.load();
-  for (int i = 0; i < 100; ++i) ASSERT_EQ(v->Verify(token, kNow, nullptr), EDGEKIT_OK);
+  for (int i = 0; i < 100; ++i)
+    ASSERT_EQ(v->Verify(token, kNow, nullptr), EDGEKIT_OK);
   EXPECT_EQ(allocations.load() - before, 0);
 }
 

@@ -36,7 +36,8 @@ TEST(Concurrency, SharedVerifierGivesEveryThreadTheSameAnswers) {
       Claims* claims = t % 2 == 0 ? &own : nullptr;
       for (int round = 0; round < 5; ++round) {
         for (const auto& v : vectors) {
-          const edgekit_status s = verifier->Verify(v.token, 1700000000, claims);
+          const edgekit_status s =
+              verifier->Verify(v.token, 1700000000, claims);
           if (v.expect != edgekit_status_name(s)) ++wrong;
           std::string sub;
           if (claims != nullptr && s == EDGEKIT_OK &&

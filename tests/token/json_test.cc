@@ -49,15 +49,50 @@ TEST(JsonReader, AcceptsObjectsAndRecordsTopLevelMembers) {
 
 TEST(JsonReader, RefusesEveryMalformedShape) {
   const char* kBad[] = {
-      "",  " ", "[]", "1", "\"s\"", "null", "{", "}", "{\"a\"}", "{\"a\":}",
-      "{\"a\" 1}", "{\"a\":1,}", "{,\"a\":1}", "{\"a\":1 \"b\":2}", "{a:1}",
-      "{'a':1}", "{\"a\":[1,]}", "{\"a\":[,1]}", "{\"a\":[1 2]}",
-      "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":1e}", "{\"a\":+1}",
-      "{\"a\":-}", "{\"a\":0x1}", "{\"a\":NaN}", "{\"a\":Infinity}",
-      "{\"a\":tru}", "{\"a\":nul}", "{\"a\":True}", "{\"a\":1}x", "{\"a\":1}{}",
-      "{\"a\":1}}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
-      "{\"a\":\"\\u12g4\"}", "{\"a\":\"tab\there\"}", "{\"a\":\"nl\nhere\"}",
-      "{\"a\":{\"b\":1}", "{\"a\":[1}", "{\"a\":{]}", "\xef\xbb\xbf{}",
+      "",
+      " ",
+      "[]",
+      "1",
+      "\"s\"",
+      "null",
+      "{",
+      "}",
+      "{\"a\"}",
+      "{\"a\":}",
+      "{\"a\" 1}",
+      "{\"a\":1,}",
+      "{,\"a\":1}",
+      "{\"a\":1 \"b\":2}",
+      "{a:1}",
+      "{'a':1}",
+      "{\"a\":[1,]}",
+      "{\"a\":[,1]}",
+      "{\"a\":[1 2]}",
+      "{\"a\":01}",
+      "{\"a\":1.}",
+      "{\"a\":.5}",
+      "{\"a\":1e}",
+      "{\"a\":+1}",
+      "{\"a\":-}",
+      "{\"a\":0x1}",
+      "{\"a\":NaN}",
+      "{\"a\":Infinity}",
+      "{\"a\":tru}",
+      "{\"a\":nul}",
+      "{\"a\":True}",
+      "{\"a\":1}x",
+      "{\"a\":1}{}",
+      "{\"a\":1}}",
+      "{\"a\":\"x}",
+      "{\"a\":\"\\x\"}",
+      "{\"a\":\"\\u12\"}",
+      "{\"a\":\"\\u12g4\"}",
+      "{\"a\":\"tab\there\"}",
+      "{\"a\":\"nl\nhere\"}",
+      "{\"a\":{\"b\":1}",
+      "{\"a\":[1}",
+      "{\"a\":{]}",
+      "\xef\xbb\xbf{}",
       "{\"a\":1,\"a\":2}",
   };
   for (const char* doc : kBad) {
@@ -77,7 +112,7 @@ TEST(JsonReader, ValidatesUtf8) {
       "{\"s\":\"\xed\xa0\x80\"}",      // UTF-16 surrogate encoded in UTF-8
       "{\"s\":\"\xf4\x90\x80\x80\"}",  // above U+10FFFF
       "{\"s\":\"\xff\"}",
-      "{\"\xfe\":1}",                  // in a member name too
+      "{\"\xfe\":1}",  // in a member name too
   };
   for (const char* doc : kBad) EXPECT_FALSE(Parse(doc)) << doc;
 }
@@ -130,7 +165,8 @@ TEST(JsonReader, RefusesDuplicateNamesAtEveryLevel) {
 }
 
 TEST(JsonStrings, UnescapeAndCompare) {
-  const std::string_view raw = "a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00";
+  const std::string_view raw =
+      "a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\ud83d\\ude00";
   const std::string want = "a\"b\\c/d\b\f\n\r\t\xc3\xa9\xf0\x9f\x98\x80";
   ASSERT_EQ(JsonUnescapedSize(raw), want.size());
   std::string out(want.size(), '\0');
@@ -181,13 +217,17 @@ TEST(JsonNumbers, Int64ConversionIsExactOrRefused) {
 }
 
 TEST(JsonArrayElements, WalksEveryElementType) {
-  JsonArrayElements it("[ \"a\\\"]\" , 1.5,{\"x\":[1,\"]\"]},[],true,false,null ]");
+  JsonArrayElements it(
+      "[ \"a\\\"]\" , 1.5,{\"x\":[1,\"]\"]},[],true,false,null ]");
   std::string_view v;
   JsonType t;
   const std::pair<const char*, JsonType> kWant[] = {
-      {"\"a\\\"]\"", JsonType::kString}, {"1.5", JsonType::kNumber},
-      {"{\"x\":[1,\"]\"]}", JsonType::kObject}, {"[]", JsonType::kArray},
-      {"true", JsonType::kBool}, {"false", JsonType::kBool},
+      {"\"a\\\"]\"", JsonType::kString},
+      {"1.5", JsonType::kNumber},
+      {"{\"x\":[1,\"]\"]}", JsonType::kObject},
+      {"[]", JsonType::kArray},
+      {"true", JsonType::kBool},
+      {"false", JsonType::kBool},
       {"null", JsonType::kNull}};
   for (const auto& [value, type] : kWant) {
     ASSERT_TRUE(it.Next(&v, &t));

@@ -74,8 +74,7 @@ TEST(KeySet, AcceptsASingleJwk) {
 }
 
 TEST(KeySet, SkipsKeysThatAreNotForSignatures) {
-  const std::string good =
-      R"({"kty":"oct","kid":"k","k":"c2VjcmV0"})";
+  const std::string good = R"({"kty":"oct","kid":"k","k":"c2VjcmV0"})";
   const char* kSkipped[] = {
       R"({"kty":"foo","kid":"x"})",
       R"({"kty":"oct","use":"enc","k":"c2VjcmV0"})",
@@ -98,9 +97,8 @@ TEST(KeySet, SkipsKeysThatAreNotForSignatures) {
 }
 
 TEST(KeySet, MalformedTextIsInvalidArgument) {
-  const char* kBad[] = {"",       "{",        "[]",         "\"x\"",
-                        "{}",     "{\"keys\":{}}", "{\"keys\":[1]}",
-                        "{\"keys\":[]} x",    "{\"keys\":[[]]}",
+  const char* kBad[] = {"", "{", "[]", "\"x\"", "{}", "{\"keys\":{}}",
+                        "{\"keys\":[1]}", "{\"keys\":[]} x", "{\"keys\":[[]]}",
                         // picojson throws on these; the loader must not.
                         "{\"kty\":\"OKP\",\"crv\":5E521}",
                         "{\"keys\":[-1e999]}"};
@@ -117,13 +115,13 @@ TEST(KeySet, RefusedKeysAreFailedPrecondition) {
   const std::string kBad[] = {
       GeneratedData("rsa1024.jwk"),  // below 2048 bits
       off_curve,
-      R"({"kty":"oct","k":""})",                   // empty secret
-      R"({"kty":"oct"})",                          // no secret
-      R"({"kty":"oct","k":"c2VjcmV0="})",          // padding
-      R"({"kty":"oct","k":"c2VjcmV0","kid":7})",   // kid not a string
+      R"({"kty":"oct","k":""})",                        // empty secret
+      R"({"kty":"oct"})",                               // no secret
+      R"({"kty":"oct","k":"c2VjcmV0="})",               // padding
+      R"({"kty":"oct","k":"c2VjcmV0","kid":7})",        // kid not a string
       R"({"kty":"oct","k":"c2VjcmV0","alg":"RS256"})",  // alg of another kty
-      R"({"kty":"EC","crv":"P-256","x":"AA"})",    // no y
-      R"({"kty":"OKP","crv":"Ed25519","x":"AAAA"})",  // short key
+      R"({"kty":"EC","crv":"P-256","x":"AA"})",         // no y
+      R"({"kty":"OKP","crv":"Ed25519","x":"AAAA"})",    // short key
       R"({"kty":7})",
   };
   for (const std::string& jwks : kBad) {
@@ -138,16 +136,15 @@ TEST(KeySet, RefusedKeysAreFailedPrecondition) {
 }
 
 TEST(KeySet, LoadsPemKeys) {
-  for (const char* name :
-       {"rsa.pub.pem", "rsa.pkcs1.pem", "p256.pub.pem", "p384.pub.pem",
-        "p521.pub.pem", "ed25519.pub.pem"}) {
+  for (const char* name : {"rsa.pub.pem", "rsa.pkcs1.pem", "p256.pub.pem",
+                           "p384.pub.pem", "p521.pub.pem", "ed25519.pub.pem"}) {
     auto set = KeySet::FromPem(GeneratedData(name), "k1");
     ASSERT_TRUE(set.ok()) << name << ": " << set.status();
     EXPECT_FALSE(set->keys()[0].can_sign()) << name;
     EXPECT_EQ(*set->keys()[0].kid(), "k1");
   }
-  for (const char* name : {"rsa.key.pem", "p256.key.pem", "p521.key.pem",
-                           "ed25519.key.pem"}) {
+  for (const char* name :
+       {"rsa.key.pem", "p256.key.pem", "p521.key.pem", "ed25519.key.pem"}) {
     auto set = KeySet::FromPem(GeneratedData(name), std::nullopt);
     ASSERT_TRUE(set.ok()) << name << ": " << set.status();
     EXPECT_TRUE(set->keys()[0].can_sign()) << name;

@@ -68,14 +68,14 @@ TEST(Mutation, EveryTruncationIsRefused) {
     auto v = Verifier::Create(c.keys, Policy{});
     ASSERT_TRUE(v.ok());
     for (size_t len = 0; len < c.token.size(); ++len) {
-      EXPECT_NE(v->Verify(std::string_view(c.token).substr(0, len), c.now,
-                          &claims),
-                EDGEKIT_OK)
+      EXPECT_NE(
+          v->Verify(std::string_view(c.token).substr(0, len), c.now, &claims),
+          EDGEKIT_OK)
           << c.name << " cut at " << len;
       // Dropping the front is a different truncation, equally fatal.
-      EXPECT_NE(v->Verify(std::string_view(c.token).substr(len + 1), c.now,
-                          &claims),
-                EDGEKIT_OK)
+      EXPECT_NE(
+          v->Verify(std::string_view(c.token).substr(len + 1), c.now, &claims),
+          EDGEKIT_OK)
           << c.name << " front cut " << len + 1;
     }
   }

@@ -60,8 +60,8 @@ inline std::vector<Vector> Vectors() {
   while (std::getline(in, line)) {
     const size_t a = line.find('\t'), b = line.find('\t', a + 1);
     if (a == std::string::npos || b == std::string::npos) continue;
-    out.push_back({line.substr(0, a), line.substr(a + 1, b - a - 1),
-                   line.substr(b + 1)});
+    out.push_back(
+        {line.substr(0, a), line.substr(a + 1, b - a - 1), line.substr(b + 1)});
   }
   EXPECT_GE(out.size(), 13u);
   return out;

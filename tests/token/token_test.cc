@@ -141,9 +141,8 @@ TEST(KnownAnswers, Rfc8037A4Ed25519) {
 // Tokens from PyJWT.
 
 TEST(PyJwtVectors, EveryTokenGetsItsExpectedStatus) {
-  const Verifier v =
-      MakeVerifier(Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))),
-                   VectorPolicy());
+  const Verifier v = MakeVerifier(
+      Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))), VectorPolicy());
   Claims claims;
   for (const auto& vec : edgekit::testing::Vectors()) {
     EXPECT_STREQ(edgekit_status_name(v.Verify(vec.token, kNow, &claims)),
@@ -153,9 +152,8 @@ TEST(PyJwtVectors, EveryTokenGetsItsExpectedStatus) {
 }
 
 TEST(PyJwtVectors, ClaimsOfValidTokensReadBack) {
-  const Verifier v =
-      MakeVerifier(Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))),
-                   VectorPolicy());
+  const Verifier v = MakeVerifier(
+      Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))), VectorPolicy());
   const std::string payload = Trim(GeneratedData("payload.json"));
   Claims claims;
   int checked = 0;
@@ -190,12 +188,12 @@ TEST(PyJwtVectors, ClaimsOfValidTokensReadBack) {
 
 TEST(PyJwtVectors, VerifyWithPemKeys) {
   const std::pair<const char*, const char*> kPem[] = {
-      {"RS256", "rsa.pub.pem"},   {"PS512", "rsa.pkcs1.pem"},
-      {"ES256", "p256.pub.pem"},  {"ES384", "p384.pub.pem"},
-      {"ES512", "p521.pub.pem"},  {"EdDSA", "ed25519.pub.pem"},
+      {"RS256", "rsa.pub.pem"},    {"PS512", "rsa.pkcs1.pem"},
+      {"ES256", "p256.pub.pem"},   {"ES384", "p384.pub.pem"},
+      {"ES512", "p521.pub.pem"},   {"EdDSA", "ed25519.pub.pem"},
       {"EdDSA", "ed25519.key.pem"}};
-  const char* kKid[] = {"rsa", "rsa", "p256", "p384", "p521", "ed25519",
-                        "ed25519"};
+  const char* kKid[] = {"rsa",  "rsa",     "p256",   "p384",
+                        "p521", "ed25519", "ed25519"};
   int i = 0;
   for (const auto& [alg, pem] : kPem) {
     const Verifier v = MakeVerifier(
@@ -219,15 +217,15 @@ TEST(Malformed, Segments) {
       ".",
       "..",
       "...",
-      good.substr(0, dot2),                    // two segments
-      good + ".",                              // four segments
-      good + "." + good.substr(dot2 + 1),      // four segments
-      "." + good.substr(dot1 + 1),             // empty header
+      good.substr(0, dot2),                            // two segments
+      good + ".",                                      // four segments
+      good + "." + good.substr(dot2 + 1),              // four segments
+      "." + good.substr(dot1 + 1),                     // empty header
       good.substr(0, dot1) + "." + good.substr(dot2),  // empty payload
       " " + good,
       good + " ",
       good + "\n",
-      good.substr(0, dot1) + "=" + good.substr(dot1),     // padding
+      good.substr(0, dot1) + "=" + good.substr(dot1),          // padding
       good.substr(0, dot2 + 1) + "+" + good.substr(dot2 + 2),  // std alphabet
       good.substr(0, 5) + "\n" + good.substr(5),
   };
@@ -264,23 +262,23 @@ TEST(Malformed, HeaderAndPayloadJson) {
       {h, "{\"a\":\"\xff\"}"},                      // not UTF-8
       {h, "{\"a\":\"\xed\xa0\x80\"}"},              // surrogate in UTF-8
       {h, "{\"a\":\"\\ud800\"}"},                   // lone surrogate escape
-      {h, "{\"sub\":1,\"sub\":2}"},                  // duplicate claim
-      {h, "{\"x\":{\"k\":1,\"k\":2}}"},              // nested duplicate
+      {h, "{\"sub\":1,\"sub\":2}"},                 // duplicate claim
+      {h, "{\"x\":{\"k\":1,\"k\":2}}"},             // nested duplicate
       {R"({"alg":"HS256","alg":"HS256"})", "{}"},   // duplicate header member
       {R"({"alg":"HS256","crit":["exp"]})", "{}"},  // crit
       {R"({"alg":"HS256","crit":[]})", "{}"},
       {R"({"alg":"HS256","\u0063rit":["x"]})", "{}"},  // crit, escaped
-      {R"({"typ":"JWT"})", "{}"},                   // no alg
-      {R"({"alg":256})", "{}"},                     // alg not a string
+      {R"({"typ":"JWT"})", "{}"},                      // no alg
+      {R"({"alg":256})", "{}"},                        // alg not a string
       {R"({"alg":null})", "{}"},
-      {R"({"alg":"HS256","kid":7})", "{}"},         // kid not a string
-      {h, R"({"exp":"1800000000"})"},                // dates must be numbers
+      {R"({"alg":"HS256","kid":7})", "{}"},  // kid not a string
+      {h, R"({"exp":"1800000000"})"},        // dates must be numbers
       {h, R"({"nbf":"0"})"},
       {h, R"({"iat":true})"},
       {h, R"({"exp":null})"},
       {h, R"({"exp":[1800000000]})"},
       {h, R"({"\u0065xp":"soon"})"},
-      {h, "\xef\xbb\xbf{}"},                         // byte order mark
+      {h, "\xef\xbb\xbf{}"},  // byte order mark
   };
   for (const auto& [header, payload] : kBad) {
     EXPECT_EQ(VerifySecret(Hs256(header, payload)), EDGEKIT_E_MALFORMED)
@@ -320,11 +318,11 @@ TEST(Status, UnsupportedAlg) {
   const std::string payload = R"({"sub":"x"})";
   EXPECT_EQ(VerifySecret(B64(R"({"alg":"none"})") + "." + B64(payload) + "."),
             EDGEKIT_E_UNSUPPORTED_ALG);
-  for (const char* alg : {"none", "None", "hs256", "HS257", "HS256 ", "RS1",
-                          "", "ES256K", "HS256HS256HS256HS256"}) {
-    EXPECT_EQ(VerifySecret(Hs256(std::string(R"({"alg":")") + alg + "\"}",
-                                 payload)),
-              EDGEKIT_E_UNSUPPORTED_ALG)
+  for (const char* alg : {"none", "None", "hs256", "HS257", "HS256 ", "RS1", "",
+                          "ES256K", "HS256HS256HS256HS256"}) {
+    EXPECT_EQ(
+        VerifySecret(Hs256(std::string(R"({"alg":")") + alg + "\"}", payload)),
+        EDGEKIT_E_UNSUPPORTED_ALG)
         << alg;
   }
   // An escaped but equal name is the same algorithm.
@@ -333,9 +331,8 @@ TEST(Status, UnsupportedAlg) {
   Policy p;
   p.algorithms = {"HS512", "RS256"};
   EXPECT_EQ(VerifySecret(Hs256(payload), p), EDGEKIT_E_UNSUPPORTED_ALG);
-  EXPECT_EQ(VerifySecret(Hs256(R"({"alg":"HS512"})", payload,
-                               crypto::Hash::kSha512),
-                         p),
+  EXPECT_EQ(VerifySecret(
+                Hs256(R"({"alg":"HS512"})", payload, crypto::Hash::kSha512), p),
             EDGEKIT_OK);
   // A policy naming an unknown algorithm is refused when it is built.
   p.algorithms = {"none"};
@@ -372,9 +369,9 @@ TEST(Status, KeyNotFound) {
   const std::string header = Unb64(token.substr(0, token.find('.')));
   std::string swapped = header;
   swapped.replace(swapped.find("p384"), 4, "p256");
-  EXPECT_EQ(v.Verify(B64(swapped) + token.substr(token.find('.')), kNow,
-                     nullptr),
-            EDGEKIT_E_KEY_NOT_FOUND);
+  EXPECT_EQ(
+      v.Verify(B64(swapped) + token.substr(token.find('.')), kNow, nullptr),
+      EDGEKIT_E_KEY_NOT_FOUND);
   // A key without a kid does not match a token that names one.
   const Verifier anonymous =
       MakeVerifier(Shared(KeySet::FromSecret(kSecret, std::nullopt)));
@@ -421,8 +418,7 @@ TEST(Status, ClaimChecksInOrder) {
             EDGEKIT_E_NOT_YET_VALID);
   EXPECT_EQ(check(R"({"iss":"no","aud":"no"})"), EDGEKIT_E_BAD_ISSUER);
   EXPECT_EQ(check(R"({"iss":"iss-a","aud":"no"})"), EDGEKIT_E_BAD_AUDIENCE);
-  EXPECT_EQ(check(R"({"iss":"iss-a","aud":"aud-a"})"),
-            EDGEKIT_E_MISSING_CLAIM);
+  EXPECT_EQ(check(R"({"iss":"iss-a","aud":"aud-a"})"), EDGEKIT_E_MISSING_CLAIM);
   // Missing or mistyped iss and aud.
   EXPECT_EQ(check(R"({"aud":"aud-a","scope":1})"), EDGEKIT_E_BAD_ISSUER);
   EXPECT_EQ(check(R"({"iss":["iss-a"],"aud":"aud-a","scope":1})"),
@@ -509,7 +505,8 @@ TEST(Attacks, AlgConfusionRsaPublicKeyAsHmacSecret) {
   const std::string payload = R"({"sub":"attacker","aud":"edge"})";
   for (const char* secret_source : {"pem", "jwks"}) {
     std::string secret = pem;
-    if (std::string(secret_source) == "jwks") secret = GeneratedData("keys.jwks");
+    if (std::string(secret_source) == "jwks")
+      secret = GeneratedData("keys.jwks");
     std::string token;
     ASSERT_EQ(Sign(*Shared(KeySet::FromSecret(secret, "rsa")), "HS256", "rsa",
                    payload, &token),
@@ -561,8 +558,8 @@ TEST(Attacks, EcdsaSignatureEncodings) {
     const std::string r = sig.substr(0, half), s = sig.substr(half);
     // The same signature in DER is not a JWS signature.
     const std::string body = DerInteger(r) + DerInteger(s);
-    const std::string der = std::string("\x30", 1) +
-                            static_cast<char>(body.size()) + body;
+    const std::string der =
+        std::string("\x30", 1) + static_cast<char>(body.size()) + body;
     EXPECT_EQ(v.Verify(input + B64(der), kNow, nullptr), EDGEKIT_E_MALFORMED);
     // Raw of the wrong length.
     EXPECT_EQ(v.Verify(input + B64(sig + std::string(1, '\0')), kNow, nullptr),
@@ -588,10 +585,10 @@ TEST(Attacks, EcdsaSignatureEncodings) {
     n.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
   }
   ASSERT_EQ(n.size(), 32u);
-  EXPECT_EQ(v.Verify(token.substr(0, token.rfind('.') + 1) +
-                         B64(n + sig.substr(32)),
-                     kNow, nullptr),
-            EDGEKIT_E_BAD_SIGNATURE);
+  EXPECT_EQ(
+      v.Verify(token.substr(0, token.rfind('.') + 1) + B64(n + sig.substr(32)),
+               kNow, nullptr),
+      EDGEKIT_E_BAD_SIGNATURE);
 }
 
 TEST(Attacks, Ed25519SignatureLength) {
@@ -613,10 +610,10 @@ TEST(Sign, EveryAlgorithmRoundTrips) {
   const Verifier v =
       MakeVerifier(Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))));
   const std::pair<const char*, const char*> kAlgs[] = {
-      {"HS256", "hs256"}, {"HS384", "hs384"}, {"HS512", "hs512"},
-      {"RS256", "rsa"},   {"RS384", "rsa"},   {"RS512", "rsa"},
-      {"PS256", "rsa"},   {"PS384", "rsa"},   {"PS512", "rsa"},
-      {"ES256", "p256"},  {"ES384", "p384"},  {"ES512", "p521"},
+      {"HS256", "hs256"},  {"HS384", "hs384"}, {"HS512", "hs512"},
+      {"RS256", "rsa"},    {"RS384", "rsa"},   {"RS512", "rsa"},
+      {"PS256", "rsa"},    {"PS384", "rsa"},   {"PS512", "rsa"},
+      {"ES256", "p256"},   {"ES384", "p384"},  {"ES512", "p521"},
       {"EdDSA", "ed25519"}};
   const std::string payload =
       "{\"sub\":\"w\xc3\xafnner\", \"sku\":42, \"exp\":1700000300}";
@@ -648,8 +645,8 @@ TEST(Sign, Errors) {
             EDGEKIT_E_KEY_NOT_FOUND);
   EXPECT_EQ(Sign(*priv, "ES256", "p384", "{}", &token),
             EDGEKIT_E_KEY_NOT_FOUND);
-  for (const char* payload : {"", "[]", "1", "{", "{\"a\":1,\"a\":2}",
-                              "{\"a\":\"\xff\"}", "{} x"}) {
+  for (const char* payload :
+       {"", "[]", "1", "{", "{\"a\":1,\"a\":2}", "{\"a\":\"\xff\"}", "{} x"}) {
     EXPECT_EQ(Sign(*priv, "HS256", "hs256", payload, &token),
               EDGEKIT_E_MALFORMED)
         << payload;
@@ -664,17 +661,16 @@ TEST(Sign, Errors) {
 }
 
 TEST(Claims, ReusedAcrossCalls) {
-  const Verifier v =
-      MakeVerifier(Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))),
-                   VectorPolicy());
+  const Verifier v = MakeVerifier(
+      Shared(KeySet::FromJwks(GeneratedData("keys.jwks"))), VectorPolicy());
   Claims claims;
   const auto vectors = edgekit::testing::Vectors();
   for (int round = 0; round < 3; ++round) {
     for (const auto& vec : vectors) {
       EXPECT_STREQ(edgekit_status_name(v.Verify(vec.token, kNow, &claims)),
                    vec.expect.c_str());
-      EXPECT_EQ(claims.has_payload(), vec.expect != "malformed" &&
-                                          vec.expect != "key_not_found");
+      EXPECT_EQ(claims.has_payload(),
+                vec.expect != "malformed" && vec.expect != "key_not_found");
     }
   }
 }
