@@ -110,10 +110,11 @@ int main(int argc, char** argv) {
   if (edgekit_verifier_new(&verifier, keys, &options) != EDGEKIT_OK) return 1;
 
 #define CLAIMS(sub, extra)                                                 \
-  (snprintf(payload, sizeof payload,                                      \
-            "{\"iss\":\"https://shop.example\",\"aud\":\"edge\",\"sub\":\"" \
-            sub "\",\"exp\":%lld%s}",                                     \
-            (long long)kNow + 300, extra),                                \
+  (snprintf(                                                               \
+       payload, sizeof payload,                                            \
+       "{\"iss\":\"https://shop.example\",\"aud\":\"edge\",\"sub\":\"" sub \
+       "\",\"exp\":%lld%s}",                                               \
+       (long long)kNow + 300, extra),                                      \
    payload)
 
   /* The good ones, one per key family. */
@@ -125,17 +126,20 @@ int main(int argc, char** argv) {
   /* Claims that fail the policy. */
   snprintf(payload, sizeof payload,
            "{\"iss\":\"https://shop.example\",\"aud\":\"edge\","
-           "\"sub\":\"late\",\"exp\":%lld}", (long long)kNow - 60);
+           "\"sub\":\"late\",\"exp\":%lld}",
+           (long long)kNow - 60);
   sign("expired a minute ago", keys, "ES256", "ec", payload);
   sign("not yet valid", keys, "EdDSA", "ed",
        CLAIMS("early", ",\"nbf\":1767229200"));
   snprintf(payload, sizeof payload,
            "{\"iss\":\"https://shop.example\",\"aud\":\"other-shop\","
-           "\"sub\":\"lost\",\"exp\":%lld}", (long long)kNow + 300);
+           "\"sub\":\"lost\",\"exp\":%lld}",
+           (long long)kNow + 300);
   sign("wrong audience", keys, "HS256", "hs", payload);
   snprintf(payload, sizeof payload,
            "{\"iss\":\"https://evil.example\",\"aud\":\"edge\","
-           "\"sub\":\"mallory\",\"exp\":%lld}", (long long)kNow + 300);
+           "\"sub\":\"mallory\",\"exp\":%lld}",
+           (long long)kNow + 300);
   sign("wrong issuer", keys, "HS256", "hs", payload);
 
   /* Tampering: buyer-1's header and signature around another payload. */
@@ -184,10 +188,10 @@ int main(int argc, char** argv) {
   edgekit_keyset_free(forged);
   add("not a token at all", S("hello.world"));
 
-  printf("edgekit %s (%s): %zu tokens at %lld, policy iss=https://shop.example "
-         "aud=edge\n\n",
-         edgekit_version(), edgekit_crypto_backend(), num_tokens,
-         (long long)kNow);
+  printf(
+      "edgekit %s (%s): %zu tokens at %lld, policy iss=https://shop.example "
+      "aud=edge\n\n",
+      edgekit_version(), edgekit_crypto_backend(), num_tokens, (long long)kNow);
   for (i = 0; i < num_tokens; ++i) {
     const demo_token* t = &tokens[i];
     edgekit_status s =

@@ -27,8 +27,8 @@ static void pin(edgekit_status status, int number, const char* name) {
 int main(void) {
   size_t i;
   /* Numbers no status uses, including ones a C caller can make up. */
-  const int wild[] = {-1, 1, 99, 199, 899, 999, 100000,
-                      -2147483647 - 1, 2147483647};
+  const int wild[] = {-1,        1, 99, 199, 899, 999, 100000, -2147483647 - 1,
+                      2147483647};
 
   pin(EDGEKIT_OK, 0, "ok");
 

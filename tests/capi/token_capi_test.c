@@ -13,23 +13,22 @@
 
 static int failures = 0;
 
-#define CHECK(cond)                                              \
-  do {                                                           \
-    if (!(cond)) {                                               \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, \
-              #cond);                                            \
-      ++failures;                                                \
-    }                                                            \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++failures;                                                              \
+    }                                                                          \
   } while (0)
 
-#define CHECK_STATUS(expr, want)                                           \
-  do {                                                                     \
-    edgekit_status got_ = (expr);                                          \
-    if (got_ != (want)) {                                                  \
-      fprintf(stderr, "%s:%d: %s gave %s, want %s\n", __FILE__, __LINE__, \
+#define CHECK_STATUS(expr, want)                                            \
+  do {                                                                      \
+    edgekit_status got_ = (expr);                                           \
+    if (got_ != (want)) {                                                   \
+      fprintf(stderr, "%s:%d: %s gave %s, want %s\n", __FILE__, __LINE__,   \
               #expr, edgekit_status_name(got_), edgekit_status_name(want)); \
-      ++failures;                                                          \
-    }                                                                      \
+      ++failures;                                                           \
+    }                                                                       \
   } while (0)
 
 #define S(lit) lit, sizeof(lit) - 1
@@ -68,25 +67,29 @@ static void test_null_arguments(void) {
   int64_t i = 0;
   char buf[8];
 
-  CHECK_STATUS(edgekit_keyset_from_secret(NULL, (const uint8_t*)"k", 1, NULL, 0),
-               EDGEKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(
+      edgekit_keyset_from_secret(NULL, (const uint8_t*)"k", 1, NULL, 0),
+      EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_keyset_from_secret(&keys, NULL, 3, NULL, 0),
                EDGEKIT_E_INVALID_ARGUMENT);
   CHECK(keys == NULL);
-  CHECK_STATUS(edgekit_keyset_from_secret(&keys, (const uint8_t*)"k", 1, NULL, 2),
-               EDGEKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(
+      edgekit_keyset_from_secret(&keys, (const uint8_t*)"k", 1, NULL, 2),
+      EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_keyset_from_jwks(&keys, NULL, 5),
                EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_keyset_from_pem(&keys, NULL, 5, NULL, 0),
                EDGEKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(edgekit_verifier_new(&v, NULL, NULL), EDGEKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(edgekit_verifier_new(&v, NULL, NULL),
+               EDGEKIT_E_INVALID_ARGUMENT);
   CHECK(v == NULL);
   CHECK_STATUS(edgekit_verifier_verify(NULL, claims, S("a.b.c"), 0),
                EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_claims_get_string(NULL, buf, sizeof buf, &len, S("sub")),
                EDGEKIT_E_INVALID_ARGUMENT);
-  CHECK_STATUS(edgekit_claims_get_string(claims, buf, sizeof buf, NULL, S("sub")),
-               EDGEKIT_E_INVALID_ARGUMENT);
+  CHECK_STATUS(
+      edgekit_claims_get_string(claims, buf, sizeof buf, NULL, S("sub")),
+      EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_claims_get_int64(claims, NULL, S("exp")),
                EDGEKIT_E_INVALID_ARGUMENT);
   CHECK_STATUS(edgekit_claims_get_json(claims, &p, NULL, S("exp")),
@@ -98,14 +101,14 @@ static void test_null_arguments(void) {
                EDGEKIT_E_MISSING_CLAIM);
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, S("exp")),
                EDGEKIT_E_MISSING_CLAIM);
-  CHECK_STATUS(edgekit_jwt_sign(NULL, buf, sizeof buf, &len, S("HS256"), NULL, 0,
-                                S("{}")),
+  CHECK_STATUS(edgekit_jwt_sign(NULL, buf, sizeof buf, &len, S("HS256"), NULL,
+                                0, S("{}")),
                EDGEKIT_E_INVALID_ARGUMENT);
   edgekit_claims_free(claims);
 }
 
-static void test_key_loading(const char* jwks, size_t jwks_len,
-                             const char* pem, size_t pem_len) {
+static void test_key_loading(const char* jwks, size_t jwks_len, const char* pem,
+                             size_t pem_len) {
   edgekit_keyset* keys = NULL;
   CHECK_STATUS(edgekit_keyset_from_jwks(&keys, jwks, jwks_len), EDGEKIT_OK);
   CHECK(edgekit_keyset_num_keys(keys) == 8);
@@ -123,8 +126,9 @@ static void test_key_loading(const char* jwks, size_t jwks_len,
                EDGEKIT_E_BAD_KEY);
   CHECK_STATUS(edgekit_keyset_from_pem(&keys, S("nothing"), NULL, 0),
                EDGEKIT_E_MALFORMED);
-  CHECK_STATUS(edgekit_keyset_from_secret(&keys, (const uint8_t*)"", 0, NULL, 0),
-               EDGEKIT_E_BAD_KEY);
+  CHECK_STATUS(
+      edgekit_keyset_from_secret(&keys, (const uint8_t*)"", 0, NULL, 0),
+      EDGEKIT_E_BAD_KEY);
 }
 
 static void test_options(edgekit_keyset* keys) {
@@ -214,10 +218,10 @@ static void test_sign_and_verify(edgekit_keyset* keys) {
                                 S("p256"), payload, sizeof payload - 1),
                EDGEKIT_E_BUFFER_TOO_SMALL);
   CHECK(need > sizeof small && need < sizeof token);
-  CHECK_STATUS(edgekit_jwt_sign(keys, token, sizeof token, &token_len,
-                                S("ES256"), S("p256"), payload,
-                                sizeof payload - 1),
-               EDGEKIT_OK);
+  CHECK_STATUS(
+      edgekit_jwt_sign(keys, token, sizeof token, &token_len, S("ES256"),
+                       S("p256"), payload, sizeof payload - 1),
+      EDGEKIT_OK);
   CHECK_STATUS(edgekit_jwt_sign(keys, token, sizeof token, &len, S("none"),
                                 NULL, 0, S("{}")),
                EDGEKIT_E_UNSUPPORTED_ALG);
@@ -240,9 +244,9 @@ static void test_sign_and_verify(edgekit_keyset* keys) {
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, S("sku")), EDGEKIT_OK);
   CHECK_STATUS(edgekit_verifier_verify(v, NULL, token, token_len, 1700000000),
                EDGEKIT_OK);
-  CHECK_STATUS(edgekit_verifier_verify(v, claims, token, token_len - 1,
-                                       1700000000),
-               EDGEKIT_E_MALFORMED); /* 63 bytes of raw ECDSA signature */
+  CHECK_STATUS(
+      edgekit_verifier_verify(v, claims, token, token_len - 1, 1700000000),
+      EDGEKIT_E_MALFORMED); /* 63 bytes of raw ECDSA signature */
   /* An earlier failure empties it. */
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, S("sku")),
                EDGEKIT_E_MISSING_CLAIM);
@@ -250,18 +254,18 @@ static void test_sign_and_verify(edgekit_keyset* keys) {
                EDGEKIT_OK);
 
   /* Every getter. */
-  CHECK_STATUS(edgekit_claims_get_string(claims, buf, sizeof buf, &len,
-                                         S("sub")),
-               EDGEKIT_OK);
+  CHECK_STATUS(
+      edgekit_claims_get_string(claims, buf, sizeof buf, &len, S("sub")),
+      EDGEKIT_OK);
   CHECK(len == 8 && memcmp(buf, "buyer-42", 8) == 0);
   CHECK_STATUS(edgekit_claims_get_string(claims, small, 4, &len, S("sub")),
                EDGEKIT_E_BUFFER_TOO_SMALL);
   CHECK(len == 8);
   CHECK_STATUS(edgekit_claims_get_string(claims, NULL, 0, &len, S("sub")),
                EDGEKIT_E_BUFFER_TOO_SMALL);
-  CHECK_STATUS(edgekit_claims_get_string(claims, buf, sizeof buf, &len,
-                                         S("sku")),
-               EDGEKIT_E_WRONG_TYPE);
+  CHECK_STATUS(
+      edgekit_claims_get_string(claims, buf, sizeof buf, &len, S("sku")),
+      EDGEKIT_E_WRONG_TYPE);
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, S("sku")), EDGEKIT_OK);
   CHECK(i == -7);
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, S("price")),
@@ -284,10 +288,10 @@ static void test_sign_and_verify(edgekit_keyset* keys) {
   CHECK_STATUS(edgekit_claims_get_int64(claims, &i, "skuXYZ", 3), EDGEKIT_OK);
 
   /* HS256 is allowed by the policy but RS256 is not. */
-  CHECK_STATUS(edgekit_jwt_sign(keys, token, sizeof token, &token_len,
-                                S("RS256"), S("rsa"), payload,
-                                sizeof payload - 1),
-               EDGEKIT_OK);
+  CHECK_STATUS(
+      edgekit_jwt_sign(keys, token, sizeof token, &token_len, S("RS256"),
+                       S("rsa"), payload, sizeof payload - 1),
+      EDGEKIT_OK);
   CHECK_STATUS(edgekit_verifier_verify(v, claims, token, token_len, 1700000000),
                EDGEKIT_E_UNSUPPORTED_ALG);
 
