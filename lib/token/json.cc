@@ -254,6 +254,59 @@ inline bool HasEscape(std::string_view raw) {
 
 }  // namespace
 
+bool JsonReader::HasDuplicateNames(size_t first) {
+  const size_t count = names_.size() - first;
+  if (count < 2) return false;
+  bool any_escaped = false;
+  for (size_t i = first; i < names_.size(); ++i) {
+    any_escaped |= names_[i].escaped;
+  }
+  auto same = [](const Name& a, const Name& b) {
+    return a.raw.size() == b.raw.size() &&
+           std::memcmp(a.raw.data(), b.raw.data(), a.raw.size()) == 0;
+  };
+  if (!any_escaped && count <= 32) {
+    // The usual case, a handful of plain names: a 64-bit filter on length and
+    // first and last byte leaves almost no pair to compare.
+    uint64_t seen = 0;
+    for (size_t i = first; i < names_.size(); ++i) {
+      const std::string_view raw = names_[i].raw;
+      const unsigned h = raw.empty()
+                             ? 0
+                             : (static_cast<unsigned>(raw.size()) * 31u +
+                                static_cast<unsigned char>(raw.front()) * 7u +
+                                static_cast<unsigned char>(raw.back())) &
+                                   63u;
+      if (seen >> h & 1) {
+        for (size_t j = first; j < i; ++j) {
+          if (same(names_[j], names_[i])) return true;
+        }
+      }
+      seen |= uint64_t{1} << h;
+    }
+    return false;
+  }
+  // Otherwise sort: O(k log k) and no allocation, where pairwise comparison
+  // would let a 16 KiB payload of distinct names cost milliseconds. Any
+  // strict order finds duplicates; escapes need the unescaped order.
+  auto compare = [any_escaped](const Name& a, const Name& b) {
+    if (any_escaped) return JsonStringCompare(a.raw, b.raw);
+    if (a.raw.size() != b.raw.size()) {
+      return a.raw.size() < b.raw.size() ? -1 : 1;
+    }
+    return a.raw.empty()
+               ? 0
+               : std::memcmp(a.raw.data(), b.raw.data(), a.raw.size());
+  };
+  const auto begin = names_.begin() + static_cast<std::ptrdiff_t>(first);
+  std::sort(begin, names_.end(),
+            [&](const Name& a, const Name& b) { return compare(a, b) < 0; });
+  for (auto it = begin; it + 1 != names_.end(); ++it) {
+    if (compare(*it, *(it + 1)) == 0) return true;
+  }
+  return false;
+}
+
 bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
                              std::vector<JsonMember>* members) {
   members->clear();
@@ -271,7 +324,16 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
 
   enum class Expect { kValue, kAfterValue, kMemberName };
   Expect expect = Expect::kValue;
-  Name pending_name{};  // name of the top-level member being read
+  // Records a top-level member. Its name is the last in names_: a nested
+  // object's names are gone again by the time its value ends.
+  auto record = [&](size_t start, size_t end, JsonType type) {
+    const Name& name = names_.back();
+    JsonMember& m = members->emplace_back();
+    m.name = name.raw;
+    m.value = doc.substr(start, end - start);
+    m.type = type;
+    m.name_escaped = name.escaped;
+  };
   for (;;) {
     switch (expect) {
       case Expect::kValue: {
@@ -283,9 +345,10 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
           case '[': {
             if (frames_.size() >= max_depth) return false;
             const bool is_object = doc[p] == '{';
-            frames_.push_back({static_cast<uint32_t>(p),
-                               static_cast<uint32_t>(names_.size()),
-                               is_object});
+            Frame& frame = frames_.emplace_back();
+            frame.value_start = static_cast<uint32_t>(p);
+            frame.names_start = static_cast<uint32_t>(names_.size());
+            frame.is_object = is_object;
             ++p;
             skip_ws();
             if (p < n && doc[p] == (is_object ? '}' : ']')) {
@@ -318,10 +381,7 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             type = JsonType::kNumber;
             break;
         }
-        if (frames_.size() == 1) {
-          members->push_back({pending_name.raw, doc.substr(start, p - start),
-                              type, pending_name.escaped});
-        }
+        if (frames_.size() == 1) record(start, p, type);
         expect = Expect::kAfterValue;
         continue;
       }
@@ -338,31 +398,8 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
         }
         if (doc[p] != (frame.is_object ? '}' : ']')) return false;
         frames_.pop_back();
-        if (frame.is_object && names_.size() - frame.names_start > 1) {
-          // Sorting finds duplicates in O(k log k) without allocating, where
-          // a pairwise scan would let a 16 KiB payload cost milliseconds.
-          const auto first = names_.begin() + frame.names_start;
-          // Any strict order finds duplicates. Without escapes, ordering by
-          // length first settles most comparisons without reading bytes.
-          bool any_escaped = false;
-          for (auto it = first; it != names_.end(); ++it) {
-            any_escaped |= it->escaped;
-          }
-          auto compare = [any_escaped](const Name& a, const Name& b) {
-            if (any_escaped) return JsonStringCompare(a.raw, b.raw);
-            if (a.raw.size() != b.raw.size()) {
-              return a.raw.size() < b.raw.size() ? -1 : 1;
-            }
-            if (a.raw.empty()) return 0;
-            if (a.raw[0] != b.raw[0]) return a.raw[0] < b.raw[0] ? -1 : 1;
-            return std::memcmp(a.raw.data(), b.raw.data(), a.raw.size());
-          };
-          std::sort(first, names_.end(), [&](const Name& a, const Name& b) {
-            return compare(a, b) < 0;
-          });
-          for (auto it = first; it + 1 != names_.end(); ++it) {
-            if (compare(*it, *(it + 1)) == 0) return false;
-          }
+        if (frame.is_object && HasDuplicateNames(frame.names_start)) {
+          return false;
         }
         names_.resize(frame.names_start);
         ++p;
@@ -371,11 +408,8 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
           return p == n;
         }
         if (frames_.size() == 1) {
-          members->push_back(
-              {pending_name.raw,
-               doc.substr(frame.value_start, p - frame.value_start),
-               frame.is_object ? JsonType::kObject : JsonType::kArray,
-               pending_name.escaped});
+          record(frame.value_start, p,
+                 frame.is_object ? JsonType::kObject : JsonType::kArray);
         }
         continue;  // still kAfterValue: the container was a value
       }
@@ -385,10 +419,11 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
         const size_t name_start = p;
         bool escaped = false;
         if (!ScanString(doc, &p, &escaped)) return false;
-        const Name name{doc.substr(name_start + 1, p - name_start - 2),
-                        escaped};
-        names_.push_back(name);
-        if (frames_.size() == 1) pending_name = name;
+        // Filled in place: a temporary with a bool in it costs a failed
+        // store-to-load forward on every copy.
+        Name& name = names_.emplace_back();
+        name.raw = doc.substr(name_start + 1, p - name_start - 2);
+        name.escaped = escaped;
         skip_ws();
         if (p >= n || doc[p] != ':') return false;
         ++p;

@@ -54,6 +54,9 @@ class JsonReader {
     uint32_t names_start;  // first of this object's names in names_
     bool is_object;
   };
+  // HasDuplicateNames checks the names of one object, names_[first..end).
+  bool HasDuplicateNames(size_t first);
+
   std::vector<Frame> frames_;
   std::vector<Name> names_;
 };

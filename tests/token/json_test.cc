@@ -153,6 +153,12 @@ TEST(JsonReader, RefusesDuplicateNamesAtEveryLevel) {
   // Equal after unescaping is equal.
   EXPECT_FALSE(Parse("{\"exp\":1,\"\\u0065xp\":2}"));
   EXPECT_FALSE(Parse("{\"\\ud83d\\ude00\":1,\"\xf0\x9f\x98\x80\":2}"));
+  // Names alike in length, first and last byte (the quick filter's key)
+  // are told apart, and a duplicate among them is still found.
+  EXPECT_TRUE(Parse("{\"abc\":1,\"adc\":2,\"aec\":3}"));
+  EXPECT_FALSE(Parse("{\"abc\":1,\"adc\":2,\"abc\":3}"));
+  EXPECT_TRUE(Parse("{\"\":1,\"a\":2}"));
+  EXPECT_FALSE(Parse("{\"\":1,\"a\":2,\"\":3}"));
   // The same name in sibling or nested objects is fine.
   EXPECT_TRUE(Parse("{\"a\":{\"a\":{\"a\":1}},\"b\":[{\"a\":1},{\"a\":2}]}"));
   // Many members: the check is by sorting, so this is quick.
