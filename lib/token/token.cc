@@ -216,8 +216,9 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
     } else if (NameEquals(m, "kid")) {
       kid_member = &m;
     } else if (NameEquals(m, "crit")) {
-      return EDGEKIT_E_MALFORMED;  // no extension is understood (RFC 7515
-                                   // §4.1.11)
+      // We understand no extension, so any "crit" must fail (RFC 7515
+      // §4.1.11).
+      return EDGEKIT_E_MALFORMED;
     }
   }
   if (alg_member == nullptr || alg_member->type != JsonType::kString ||
