@@ -329,13 +329,15 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
   Expect expect = Expect::kValue;
   // Records a top-level member. Its name is the last in names_: a nested
   // object's names are gone again by the time its value ends.
-  auto record = [&](size_t start, size_t end, JsonType type) {
+  auto record = [&](size_t start, size_t end, JsonType type,
+                    bool value_escaped) {
     const Name& name = names_.back();
     JsonMember& m = members->emplace_back();
     m.name = name.raw;
     m.value = doc.substr(start, end - start);
     m.type = type;
     m.name_escaped = name.escaped;
+    m.value_escaped = value_escaped;
   };
   for (;;) {
     switch (expect) {
@@ -343,6 +345,7 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
         if (p >= n) return false;
         const size_t start = p;
         JsonType type;
+        bool escaped = false;
         switch (doc[p]) {
           case '{':
           case '[': {
@@ -361,12 +364,10 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             }
             continue;
           }
-          case '"': {
-            bool escaped = false;
+          case '"':
             if (!ScanString(doc, &p, &escaped)) return false;
             type = JsonType::kString;
             break;
-          }
           case 't':
             if (!ScanLiteral(doc, &p, "true")) return false;
             type = JsonType::kBool;
@@ -384,7 +385,7 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
             type = JsonType::kNumber;
             break;
         }
-        if (frames_.size() == 1) record(start, p, type);
+        if (frames_.size() == 1) record(start, p, type, escaped);
         expect = Expect::kAfterValue;
         continue;
       }
@@ -412,7 +413,7 @@ bool JsonReader::ParseObject(std::string_view doc, uint32_t max_depth,
         }
         if (frames_.size() == 1) {
           record(frame.value_start, p,
-                 frame.is_object ? JsonType::kObject : JsonType::kArray);
+                 frame.is_object ? JsonType::kObject : JsonType::kArray, false);
         }
         continue;  // still kAfterValue: the container was a value
       }

@@ -31,7 +31,8 @@ struct JsonMember {
   std::string_view name;   // between the quotes, escapes still in place
   std::string_view value;  // the value's JSON text (a string keeps its quotes)
   JsonType type;
-  bool name_escaped;  // the name holds a backslash escape
+  bool name_escaped;   // the name holds a backslash escape
+  bool value_escaped;  // a kString value holds a backslash escape
 };
 
 class JsonReader {
@@ -71,6 +72,12 @@ bool JsonStringEquals(std::string_view raw, std::string_view plain);
 // escapes that the reader already did.
 inline bool NameEquals(const JsonMember& m, std::string_view plain) {
   return m.name_escaped ? JsonStringEquals(m.name, plain) : m.name == plain;
+}
+
+// ValueEquals is JsonStringEquals for a kString member's value.
+inline bool ValueEquals(const JsonMember& m, std::string_view plain) {
+  const std::string_view raw = m.value.substr(1, m.value.size() - 2);
+  return m.value_escaped ? JsonStringEquals(raw, plain) : raw == plain;
 }
 
 // JsonStringCompare orders two raw string contents by their unescaped bytes.

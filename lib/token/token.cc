@@ -57,6 +57,13 @@ bool MatchesAny(std::string_view raw, const std::vector<std::string>& list) {
   return false;
 }
 
+bool MatchesAny(const JsonMember& m, const std::vector<std::string>& list) {
+  for (const std::string& want : list) {
+    if (ValueEquals(m, want)) return true;
+  }
+  return false;
+}
+
 // AppendJsonString appends |s| as a JSON string literal.
 void AppendJsonString(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -260,12 +267,15 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   }
 
   // Algorithm.
-  const std::string_view alg_raw = StringContent(alg_member->value);
+  std::string_view alg_text = StringContent(alg_member->value);
   char alg_name[kMaxAlgLen];
-  const size_t alg_len = JsonUnescapedSize(alg_raw);
-  if (alg_len > kMaxAlgLen) return EDGEKIT_E_UNSUPPORTED_ALG;
-  JsonUnescape(alg_raw, alg_name);
-  const Alg* alg = keys::FindAlg(std::string_view(alg_name, alg_len));
+  if (alg_member->value_escaped) {
+    const size_t alg_len = JsonUnescapedSize(alg_text);
+    if (alg_len > kMaxAlgLen) return EDGEKIT_E_UNSUPPORTED_ALG;
+    JsonUnescape(alg_text, alg_name);
+    alg_text = std::string_view(alg_name, alg_len);
+  }
+  const Alg* alg = keys::FindAlg(alg_text);
   if (alg == nullptr) return EDGEKIT_E_UNSUPPORTED_ALG;
   if (!algorithms_.empty()) {
     bool allowed = false;
@@ -286,8 +296,7 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   for (const keys::Key& k : keys_->keys()) {
     if (!k.Fits(*alg)) continue;
     if (kid_member != nullptr &&
-        (!k.kid() ||
-         !JsonStringEquals(StringContent(kid_member->value), *k.kid()))) {
+        (!k.kid() || !ValueEquals(*kid_member, *k.kid()))) {
       continue;
     }
     if (key != nullptr) return EDGEKIT_E_KEY_NOT_FOUND;  // ambiguous
@@ -336,13 +345,13 @@ edgekit_status Verifier::CheckClaims(const Claims& c, int64_t now_s) const {
   }
   if (!policy_.issuers.empty() &&
       (iss == nullptr || iss->type != JsonType::kString ||
-       !MatchesAny(StringContent(iss->value), policy_.issuers))) {
+       !MatchesAny(*iss, policy_.issuers))) {
     return EDGEKIT_E_BAD_ISSUER;
   }
   if (!policy_.audiences.empty()) {
     bool ok = false;
     if (aud != nullptr && aud->type == JsonType::kString) {
-      ok = MatchesAny(StringContent(aud->value), policy_.audiences);
+      ok = MatchesAny(*aud, policy_.audiences);
     } else if (aud != nullptr && aud->type == JsonType::kArray) {
       JsonArrayElements elements(aud->value);
       std::string_view value;

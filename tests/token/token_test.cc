@@ -372,6 +372,14 @@ TEST(Status, KeyNotFound) {
   EXPECT_EQ(
       v.Verify(B64(swapped) + token.substr(token.find('.')), kNow, nullptr),
       EDGEKIT_E_KEY_NOT_FOUND);
+  // An escaped kid is compared unescaped.
+  const Verifier k1 = MakeVerifier(Shared(KeySet::FromSecret(kSecret, "k1")));
+  EXPECT_EQ(k1.Verify(Hs256(R"({"alg":"HS256","kid":"k\u0031"})", payload),
+                      kNow, nullptr),
+            EDGEKIT_OK);
+  EXPECT_EQ(k1.Verify(Hs256(R"({"alg":"HS256","kid":"k\u0032"})", payload),
+                      kNow, nullptr),
+            EDGEKIT_E_KEY_NOT_FOUND);
   // A key without a kid does not match a token that names one.
   const Verifier anonymous =
       MakeVerifier(Shared(KeySet::FromSecret(kSecret, std::nullopt)));
