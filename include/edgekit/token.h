@@ -125,6 +125,13 @@ typedef struct edgekit_verify_options {
   size_t max_token_len;
   /* Deepest JSON nesting accepted in header and payload (default 16). */
   uint32_t max_json_depth;
+  /* Entries of the verified-token cache (default 0: no cache). A token whose
+   * RSA, ECDSA or Ed25519 signature verified is remembered by its SHA-256
+   * until its exp, and seen again skips the signature check; every claim is
+   * still checked on every call. About 48 bytes per entry. The cache belongs
+   * to this verifier: a new key set means a new verifier and an empty cache.
+   * HMAC tokens are never cached (the MAC costs less than the lookup). */
+  uint32_t cache_entries;
 } edgekit_verify_options;
 
 /* edgekit_verifier_new builds a verifier over |keys| with |options| (NULL for

@@ -8,6 +8,7 @@
 #include "token/token.h"
 
 #include <cstring>
+#include <limits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -182,6 +183,9 @@ absl::StatusOr<Verifier> Verifier::Create(
     }
     v.algorithms_.push_back(alg);
   }
+  if (policy.cache_entries > 0) {
+    v.cache_ = std::make_shared<VerifiedCache>(policy.cache_entries);
+  }
   v.keys_ = std::move(keys);
   v.policy_ = std::move(policy);
   return v;
@@ -304,7 +308,17 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   }
   if (key == nullptr) return EDGEKIT_E_KEY_NOT_FOUND;
 
-  // Signature.
+  // Signature. A cached token skips the asymmetric check; an HMAC is cheaper
+  // than the digest the cache needs.
+  const bool use_cache = cache_ != nullptr && alg->scheme != Scheme::kHmac;
+  uint8_t digest[VerifiedCache::kDigestSize];
+  if (use_cache) {
+    crypto::Digest(crypto::Hash::kSha256, token, digest);
+    if (cache_->Contains(digest, static_cast<double>(now_s))) {
+      c->has_payload_ = true;
+      return CheckClaims(*c, now_s);
+    }
+  }
   bool valid = false;
   switch (alg->scheme) {
     case Scheme::kHmac:
@@ -325,7 +339,14 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   }
   if (!valid) return EDGEKIT_E_BAD_SIGNATURE;
   c->has_payload_ = true;
-  return CheckClaims(*c, now_s);
+  const edgekit_status s = CheckClaims(*c, now_s);
+  if (use_cache && s == EDGEKIT_OK) {
+    // Kept until exp (without leeway: a leeway hit is re-verified in full).
+    cache_->Insert(digest, c->exp_ != nullptr
+                               ? JsonNumberToDouble(c->exp_->value)
+                               : std::numeric_limits<double>::infinity());
+  }
+  return s;
 }
 
 edgekit_status Verifier::CheckClaims(const Claims& c, int64_t now_s) const {

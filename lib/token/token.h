@@ -22,6 +22,7 @@
 #include "keys/alg.h"
 #include "keys/keys.h"
 #include "token/json.h"
+#include "token/verified_cache.h"
 
 namespace edgekit::token {
 
@@ -34,6 +35,8 @@ struct Policy {
   int64_t leeway_s = 0;
   size_t max_token_len = 16384;
   uint32_t max_json_depth = 16;
+  // Entries of the verified-token cache (see verified_cache.h); 0: no cache.
+  size_t cache_entries = 0;
 };
 
 // Claims holds the payload of the last token verified into it, plus the
@@ -101,6 +104,8 @@ class Verifier {
                                       Claims* claims) const;
 
   const Policy& policy() const { return policy_; }
+  // cache is the verified-token cache, or null when the policy has none.
+  const VerifiedCache* cache() const { return cache_.get(); }
 
  private:
   Verifier() = default;
@@ -111,6 +116,8 @@ class Verifier {
   std::shared_ptr<const keys::KeySet> keys_;
   Policy policy_;
   std::vector<const keys::Alg*> algorithms_;  // empty: all
+  // Shared by copies of this verifier; internally synchronised.
+  std::shared_ptr<VerifiedCache> cache_;
 };
 
 // Sign writes to |*out| a JWS compact token for |payload_json| (a JSON object,

@@ -156,6 +156,7 @@ edgekit_status edgekit_verifier_new(edgekit_verifier** out,
     policy.leeway_s = o.leeway_s;
     if (o.max_token_len != 0) policy.max_token_len = o.max_token_len;
     if (o.max_json_depth != 0) policy.max_json_depth = o.max_json_depth;
+    policy.cache_entries = o.cache_entries;
     auto verifier =
         edgekit::token::Verifier::Create(keys->set, std::move(policy));
     if (!verifier.ok()) return EDGEKIT_E_INVALID_ARGUMENT;
