@@ -21,12 +21,8 @@ set(token_bench_peer_libs
     ${TOKEN_BENCH_LIBJWT} ${TOKEN_BENCH_CJOSE} nlohmann_json::nlohmann_json
     OpenSSL::Crypto)
 
-target_compile_definitions(bench_token PRIVATE TOKEN_BENCH_FLOOR=1)
-# edgekit's own cases need lib/token, which lands separately from the
-# benchmark; until it does, the binary measures the floor and the peers.
-if(EXISTS ${PROJECT_SOURCE_DIR}/lib/token/CMakeLists.txt)
-  target_compile_definitions(bench_token PRIVATE TOKEN_BENCH_EDGEKIT=1)
-endif()
+target_compile_definitions(bench_token PRIVATE TOKEN_BENCH_EDGEKIT=1
+                           TOKEN_BENCH_FLOOR=1)
 
 if(EDGEKIT_CRYPTO STREQUAL "openssl")
   target_sources(bench_token PRIVATE ${token_bench_peer_sources})
