@@ -507,7 +507,7 @@ bool IsOverflow(std::string_view s) {
   if (i < s.size()) {
     ++i;
     bool negative = false;
-    if (s[i] == '+' || s[i] == '-') negative = s[i++] == '-';
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
     for (; i < s.size(); ++i) {
       if (exponent < (int64_t{1} << 40))
         exponent = exponent * 10 + (s[i] - '0');
