@@ -32,12 +32,10 @@ case "${1:-}" in
   *) echo "usage: $0 [--update]" >&2; exit 2 ;;
 esac
 
-# Debug info is what abidw reads types from; the prefix map keeps the
-# checkout's path out of the baseline, so every clone writes the same file.
+# Debug info is what abidw reads types from.
 mkdir -p build
 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc \
-  -DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_FLAGS="-ffile-prefix-map=$PWD/=/edgekit/" \
-  -DCMAKE_CXX_FLAGS="-ffile-prefix-map=$PWD/=/edgekit/" \
+  -DCMAKE_CXX_COMPILER=g++ -DCMAKE_C_FLAGS= -DCMAKE_CXX_FLAGS= \
   -DEDGEKIT_BUILD_TESTS=OFF -DEDGEKIT_BUILD_TOOLS=OFF >"$dir.configure.log" 2>&1 || {
   cat "$dir.configure.log"; exit 1; }
 cmake --build "$dir" -j "$JOBS" --target edgekit_shared >"$dir.build.log" 2>&1 || {
@@ -78,9 +76,14 @@ if [ "$mode" = update ]; then
       exit 1
     fi
   fi
+  # Types defined outside include/ are private: the opaque handles
+  # (edgekit_verifier …) are kept as declarations only, so their layout can
+  # change freely, while every public struct is recorded member by member.
+  # The sed keeps the checkout's path out, so every clone writes the same file.
   mkdir -p abi
-  abidw --exported-interfaces-only --no-show-locs --no-comp-dir-path \
-    --no-corpus-path --no-elf-needed --type-id-style hash --out-file "$baseline" "$lib"
+  abidw --headers-dir "$PWD/include" --drop-private-types --exported-interfaces-only \
+    --no-show-locs --no-comp-dir-path --no-corpus-path --no-elf-needed \
+    --type-id-style hash "$lib" | sed "s|path='$PWD/|path='|" >"$baseline"
   echo "$version" >"$recorded_file"
   echo "abi: baseline written for $version ($(grep -c '<elf-symbol ' "$baseline") functions);" \
        "commit $baseline and $recorded_file" >&2
