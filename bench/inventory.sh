@@ -29,13 +29,17 @@ for path in sys.argv[1:]:
         unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
         # Per-op cost: for two writers, wall time per item of the pair.
         rate = b.get("items_per_second", 0.0)
-        runs.setdefault(name, []).append((ns * unit, rate))
+        cpu = b["cpu_time"] * unit
+        runs.setdefault(name, []).append((ns * unit, rate, cpu))
 def med(name):
     v = runs.get(name)
     if not v:
         return None
-    rates = [r for _, r in v]
+    rates = [r for _, r, _ in v]
     return statistics.median(rates), min(rates), max(rates)
+def cpu(name):
+    v = runs.get(name)
+    return statistics.median([c for _, _, c in v]) if v else None
 def line(label, name, floor=None, floor_label=""):
     m = med(name)
     if m is None:
@@ -47,6 +51,12 @@ def line(label, name, floor=None, floor_label=""):
         f = med(floor)
         if f:
             s += f"   {f[0] / r:5.2f}x {floor_label}"
+    if "threads:2" in name:
+        # The machine is shared: wall-clock rates of two writers depend on
+        # how much CPU the neighbours leave. CPU time per op is what each
+        # writer itself spends (summed over both, per op), line transfers
+        # included; it understates contention if the two rarely overlapped.
+        s += f"   cpu {cpu(name):.1f} ns/op"
     print(s)
 print("median of", len(next(iter(runs.values()))), "repetitions; ns/op = 1 / aggregate rate")
 print("-- floors")

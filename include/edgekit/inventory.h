@@ -42,7 +42,8 @@
  *
  * Memory: one header (128 bytes) plus, per configured capacity, slots at a
  * load of at most 80% (1.25 slots per record):
- *   SKU record     8 + round8(4 + max_sku_len) + 40 bytes (104 by default)
+ *   SKU record     8 + round8(4 + max_sku_len) + 40 bytes, rounded up to
+ *                  whole 64-byte lines so SKUs never share one (128 default)
  *   buyer record   8 + round8(8 + max_buyer_len) + 8 bytes: 64 bytes with
  *                  the default max_buyer_len of 40 (one (SKU, buyer) pair)
  *   hold record    64 bytes

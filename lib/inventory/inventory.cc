@@ -143,9 +143,17 @@ struct Shapes {
   region::TableShape skus, buyers, rates;
 };
 
+// SKU slots are padded to whole cache lines: two hot SKUs in neighbouring
+// slots would otherwise bounce one line between the cores selling them.
+uint32_t SkuWordsFor(const Config& c) {
+  region::TableShape s = region::ShapeFor(1, c.max_sku_len, kSkuWords, 0);
+  const size_t slot = region::SlotSize(s);
+  return kSkuWords + static_cast<uint32_t>(((slot + 63) / 64 * 64 - slot) / 8);
+}
+
 Shapes ShapesFor(const Config& c) {
   return Shapes{
-      region::ShapeFor(c.max_skus, c.max_sku_len, kSkuWords, c.hash_seed),
+      region::ShapeFor(c.max_skus, c.max_sku_len, SkuWordsFor(c), c.hash_seed),
       region::ShapeFor(c.max_buyers, 4 + c.max_buyer_len, 1,
                        c.hash_seed ^ kBuyerSeedSalt),
       region::ShapeFor(c.max_rate_keys, c.max_rate_key_len, 1,
