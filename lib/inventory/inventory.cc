@@ -64,19 +64,6 @@ namespace {
 
 using region::Table;
 
-enum Phase : uint8_t {
-  kFree = 0,
-  kReserve = 1,
-  kTake = 2,
-  kUndo = 3,
-  kHeld = 4,
-  kReturn = 5,
-  kUnbuy = 6,
-  kSell = 7,
-  kStockSet = 8,
-  kStockLog = 9,
-};
-
 // Value words of a SKU slot.
 enum SkuWord { kAvail = 0, kSold = 1, kAdded = 2, kRemoved = 3, kLimit = 4 };
 constexpr uint32_t kSkuWords = 5;

@@ -41,6 +41,22 @@ struct Config {
 using StockStats = edgekit_stock_stats;
 using HoldCensus = edgekit_hold_census;
 
+// Phases of a hold record, stored as (generation << 8 | phase) in its state
+// word; each transition bumps the generation. What each phase waits for is
+// at the top of inventory.cc. Part of the memory format.
+enum HoldPhase : uint8_t {
+  kFree = 0,
+  kReserve = 1,   // owner counts the buyer's units
+  kTake = 2,      // owner takes the stock
+  kUndo = 3,      // anyone gives the buyer's units back (sold out)
+  kHeld = 4,      // a live hold
+  kReturn = 5,    // anyone returns the units to stock
+  kUnbuy = 6,     // anyone gives the buyer's units back
+  kSell = 7,      // anyone counts the sale
+  kStockSet = 8,  // owner changes available stock
+  kStockLog = 9,  // anyone counts the change as added or removed
+};
+
 // The memory layout version of inventory regions. Bump on any change.
 inline constexpr uint32_t kLayoutVersion = 1;
 
@@ -106,6 +122,9 @@ class Inventory {
     std::atomic<uint64_t> unused[4];
   };
   static_assert(sizeof(HoldRecord) == 64);
+  // The max_holds records, for inspection and for tests that stop an
+  // operation between two steps by rewinding a record's state.
+  [[nodiscard]] HoldRecord* hold_records() const { return holds_; }
 
  private:
   struct Parts;
