@@ -24,6 +24,8 @@ struct Group {
 constexpr Group kGroups[] = {
     {"token", "verify, sign and inspect JWS/JWT tokens",
      edgekit::cli::TokenCommand},
+    {"region", "inspect an inventory region file (read-only)",
+     edgekit::cli::RegionCommand},
 };
 
 void Usage(std::ostream& out) {
