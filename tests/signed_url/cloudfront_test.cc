@@ -70,12 +70,18 @@ std::vector<std::pair<size_t, size_t>> SignedRanges(const std::string& s,
 class CloudFrontVectors : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string source;
-    vectors_ = new picojson::value(testing::LoadVectors(
-        "gen_cloudfront_vectors.js", "cloudfront_vectors.json", &source));
-    std::printf("cloudfront vectors: %s\n", source.c_str());
+    sets_ = new std::vector<testing::VectorSet>(
+        testing::LoadVectors("gen_cloudfront_vectors.js", "cloudfront_vectors.json"));
   }
-  static void TearDownTestSuite() { delete vectors_; }
+  static void TearDownTestSuite() { delete sets_; }
+  // AllCases lists the cases of every loaded set.
+  static std::vector<const picojson::value*> AllCases() {
+    std::vector<const picojson::value*> out;
+    for (const auto& set : *sets_) {
+      for (const auto& c : testing::Cases(set.json)) out.push_back(&c);
+    }
+    return out;
+  }
 
   std::unique_ptr<Verifier> MakeVerifier(const picojson::value& c) {
     CloudFrontOptions o = TestKeys();
@@ -86,14 +92,15 @@ class CloudFrontVectors : public ::testing::Test {
     return made.ok() ? *std::move(made) : nullptr;
   }
 
-  static picojson::value* vectors_;
+  static std::vector<testing::VectorSet>* sets_;
 };
-picojson::value* CloudFrontVectors::vectors_ = nullptr;
+std::vector<testing::VectorSet>* CloudFrontVectors::sets_ = nullptr;
 
 TEST_F(CloudFrontVectors, EveryVectorGetsItsStatus) {
-  const auto& cases = testing::Cases(*vectors_);
+  const auto cases = AllCases();
   ASSERT_GE(cases.size(), 30u);
-  for (const auto& c : cases) {
+  for (const picojson::value* cp : cases) {
+    const picojson::value& c = *cp;
     auto v = MakeVerifier(c);
     ASSERT_NE(v, nullptr);
     const Owned req = FromJson(c.get("request"));
@@ -105,7 +112,8 @@ TEST_F(CloudFrontVectors, EveryVectorGetsItsStatus) {
 }
 
 TEST_F(CloudFrontVectors, ResultNamesKeyAndPolicy) {
-  for (const auto& c : testing::Cases(*vectors_)) {
+  for (const picojson::value* cp : AllCases()) {
+    const picojson::value& c = *cp;
     if (Str(c, "name") != "custom_k_ec_sha256") continue;
     auto v = MakeVerifier(c);
     const Owned req = FromJson(c.get("request"));
@@ -127,7 +135,8 @@ TEST_F(CloudFrontVectors, ResultNamesKeyAndPolicy) {
 // flipped, replaced, deleted or truncated, must fail.
 TEST_F(CloudFrontVectors, EveryMutationFails) {
   size_t tried = 0;
-  for (const auto& c : testing::Cases(*vectors_)) {
+  for (const picojson::value* cp : AllCases()) {
+    const picojson::value& c = *cp;
     if (Str(c, "expect") != "ok") continue;
     auto v = MakeVerifier(c);
     const Owned req = FromJson(c.get("request"));

@@ -34,16 +34,22 @@ inline std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
-// LoadVectors runs |generator| (a node script in tests/signed_url) when node
-// and its npm package are present, so the test checks tokens made today by
-// the independent signer; otherwise it reads the committed |fallback| that
-// the same script wrote. |*source| says which was used.
-inline picojson::value LoadVectors(const std::string& generator,
-                                   const std::string& fallback,
-                                   std::string* source) {
-  std::string json;
+// VectorSet is one set of vectors and where it came from.
+struct VectorSet {
+  std::string source;
+  picojson::value json;
+};
+
+// LoadVectors returns the committed |fallback| (written by |generator|) and,
+// when node and the npm package are present, a set |generator| makes now, so
+// tokens signed today by the independent signer are checked too.
+inline std::vector<VectorSet> LoadVectors(const std::string& generator,
+                                          const std::string& fallback) {
+  std::vector<std::pair<std::string, std::string>> texts;
+  texts.emplace_back("committed " + fallback, ReadFile(DataPath(fallback)));
   const std::string script = SourceDir() + "/tests/signed_url/" + generator;
   const std::string cmd = "node '" + script + "' 2>/dev/null";
+  std::string json;
   if (std::system("command -v node >/dev/null 2>&1") == 0) {
     if (FILE* p = popen(cmd.c_str(), "r")) {
       char buf[4096];
@@ -53,15 +59,21 @@ inline picojson::value LoadVectors(const std::string& generator,
     }
   }
   if (!json.empty()) {
-    *source = "generated now by " + generator;
+    texts.emplace_back("generated now by " + generator, json);
   } else {
-    json = ReadFile(DataPath(fallback));
-    *source = "committed " + fallback + " (node or the npm package missing)";
+    std::printf("%s: node or its npm package is missing (npm ci in "
+                "tests/signed_url); committed vectors only\n",
+                generator.c_str());
   }
-  picojson::value v;
-  const std::string err = picojson::parse(v, json);
-  EXPECT_TRUE(err.empty()) << err;
-  return v;
+  std::vector<VectorSet> sets;
+  for (const auto& [source, text] : texts) {
+    picojson::value v;
+    const std::string err = picojson::parse(v, text);
+    EXPECT_TRUE(err.empty()) << source << ": " << err;
+    std::printf("vectors: %s\n", source.c_str());
+    sets.push_back({source, v});
+  }
+  return sets;
 }
 
 inline const picojson::array& Cases(const picojson::value& v) {
