@@ -8,6 +8,7 @@
 // reaches the JSON parser.
 
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
@@ -260,8 +261,14 @@ bool ParseCloudFrontPolicy(std::string_view json, CloudFrontPolicy* policy) {
   *policy = CloudFrontPolicy();
   picojson::value root;
   std::string err;
-  const char* end = picojson::parse(root, json.data(), json.data() + json.size(),
-                                    &err);
+  const char* end;
+  // picojson throws for numbers out of double's range (1e999) and on
+  // allocation failure; neither may escape the request path.
+  try {
+    end = picojson::parse(root, json.data(), json.data() + json.size(), &err);
+  } catch (const std::exception&) {
+    return false;
+  }
   const char* last = json.data() + json.size();
   while (end != last && (*end == ' ' || *end == '\t' || *end == '\n' ||
                          *end == '\r')) {
