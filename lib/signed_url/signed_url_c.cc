@@ -246,7 +246,16 @@ edgekit_status edgekit_url_verify(const edgekit_url_verifier* verifier,
       View(FIELD(request, R, client_ip), FIELD(request, R, client_ip_len));
   req.now_s = FIELD(request, R, now_s);
   su::Result r;
-  const edgekit_status s = verifier->impl->Verify(req, &r);
+  edgekit_status s;
+  // Only a CloudFront custom policy allocates (its JSON); nothing may throw
+  // across the C boundary.
+  try {
+    s = verifier->impl->Verify(req, &r);
+  } catch (const std::bad_alloc&) {
+    s = EDGEKIT_E_NO_MEMORY;
+  } catch (...) {
+    s = EDGEKIT_E_INTERNAL;
+  }
   if (result != nullptr) FillResult(r, result);
   return s;
 }
