@@ -67,8 +67,9 @@ Link FromVector(const picojson::value& c) {
   auto s = [&](const char* n) {
     return r.get(n).is<std::string>() ? r.get(n).get<std::string>() : "";
   };
-  return {s("path"), s("query"), s("cookie"), s("header"), s("client_ip"),
-          static_cast<int64_t>(r.get("now").get<double>())};
+  return {s("path"),      s("query"),
+          s("cookie"),    s("header"),
+          s("client_ip"), static_cast<int64_t>(r.get("now").get<double>())};
 }
 
 void RunVerify(benchmark::State& state, const su::Verifier& v,
@@ -113,9 +114,9 @@ BENCHMARK(BM_NginxMd5);
 
 void BM_NginxMd5Core(benchmark::State& state) {
   for (auto _ : state) {
-    benchmark::DoNotOptimize(su::VerifyNginxSecureLinkMd5(
-        "VigdHMMeWXwnfjJ37mwT3A,4102444800", kNginxMessage, 1700000000,
-        nullptr));
+    benchmark::DoNotOptimize(
+        su::VerifyNginxSecureLinkMd5("VigdHMMeWXwnfjJ37mwT3A,4102444800",
+                                     kNginxMessage, 1700000000, nullptr));
   }
 }
 BENCHMARK(BM_NginxMd5Core);
@@ -135,8 +136,8 @@ const char kAkamaiKey[] = "52a152a152a152a152a152a152a1";
 void BM_Floor_HmacSha256(benchmark::State& state) {
   std::string key(14, '\0');
   size_t len;
-  (void)su::internal::DecodeHex(kAkamaiKey,
-                                reinterpret_cast<uint8_t*>(key.data()), 14, &len);
+  (void)su::internal::DecodeHex(
+      kAkamaiKey, reinterpret_cast<uint8_t*>(key.data()), 14, &len);
   const auto hmac = crypto::HmacKey::Create(crypto::Hash::kSha256, key);
   const std::string msg = "st=1700000000~exp=1700003600~acl=/videos/*";
   uint8_t out[32];
@@ -166,7 +167,8 @@ void BM_AkamaiUrl(benchmark::State& state) {
 BENCHMARK(BM_AkamaiUrl);
 
 void BM_AkamaiCookie(benchmark::State& state) {
-  RunVerify(state, *Akamai(), FromVector(Vector("akamai_vectors.json", "cookie")));
+  RunVerify(state, *Akamai(),
+            FromVector(Vector("akamai_vectors.json", "cookie")));
 }
 BENCHMARK(BM_AkamaiCookie);
 
@@ -199,7 +201,8 @@ void BM_TimedHmacFastly(benchmark::State& state) {
 }
 BENCHMARK(BM_TimedHmacFastly);
 
-// --- CloudFront ----------------------------------------------------------------
+// --- CloudFront
+// ----------------------------------------------------------------
 
 std::unique_ptr<su::Verifier> CloudFront() {
   su::CloudFrontOptions o;
@@ -220,7 +223,8 @@ void SignatureFloor(benchmark::State& state, const char* vector,
   }
   uint8_t sig[1024];
   size_t sig_len = 0;
-  (void)su::internal::DecodeCloudFrontBase64(sig_text, sig, sizeof(sig), &sig_len);
+  (void)su::internal::DecodeCloudFrontBase64(sig_text, sig, sizeof(sig),
+                                             &sig_len);
   const std::string policy =
       "{\"Statement\":[{\"Resource\":\"" + link.path +
       "\",\"Condition\":{\"DateLessThan\":{\"AWS:EpochTime\":1700003600}}}]}";
@@ -260,8 +264,9 @@ void BM_CloudFrontCannedRsaSha1(benchmark::State& state) {
 BENCHMARK(BM_CloudFrontCannedRsaSha1);
 
 void BM_CloudFrontCannedRsaSha256(benchmark::State& state) {
-  RunVerify(state, *CloudFront(),
-            FromVector(Vector("cloudfront_vectors.json", "canned_k_rsa_sha256")));
+  RunVerify(
+      state, *CloudFront(),
+      FromVector(Vector("cloudfront_vectors.json", "canned_k_rsa_sha256")));
 }
 BENCHMARK(BM_CloudFrontCannedRsaSha256);
 
@@ -272,14 +277,16 @@ void BM_CloudFrontCustomRsaSha1(benchmark::State& state) {
 BENCHMARK(BM_CloudFrontCustomRsaSha1);
 
 void BM_CloudFrontCannedEcdsa(benchmark::State& state) {
-  RunVerify(state, *CloudFront(),
-            FromVector(Vector("cloudfront_vectors.json", "canned_k_ec_sha256")));
+  RunVerify(
+      state, *CloudFront(),
+      FromVector(Vector("cloudfront_vectors.json", "canned_k_ec_sha256")));
 }
 BENCHMARK(BM_CloudFrontCannedEcdsa);
 
 void BM_CloudFrontCustomEcdsa(benchmark::State& state) {
-  RunVerify(state, *CloudFront(),
-            FromVector(Vector("cloudfront_vectors.json", "custom_k_ec_sha256")));
+  RunVerify(
+      state, *CloudFront(),
+      FromVector(Vector("cloudfront_vectors.json", "custom_k_ec_sha256")));
 }
 BENCHMARK(BM_CloudFrontCustomEcdsa);
 
@@ -308,7 +315,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       const bool median =
           r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
       const bool single = r.run_type == Run::RT_Iteration && r.repetitions <= 1;
-      if (median || single) cpu_ns_[r.run_name.function_name] = r.GetAdjustedCPUTime();
+      if (median || single)
+        cpu_ns_[r.run_name.function_name] = r.GetAdjustedCPUTime();
       medians_ |= median;
     }
   }
@@ -331,8 +339,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
         {"BM_CloudFrontPolicyParse", "BM_Floor_RsaSha1"},
     };
     std::printf("\nsigned URL verify vs floor (%s backend, CPU ns%s)\n",
-                edgekit_crypto_backend(),
-                medians_ ? ", medians" : "");
+                edgekit_crypto_backend(), medians_ ? ", medians" : "");
     std::printf("%-30s %10s  %-20s %10s  %7s\n", "dialect", "ns", "floor",
                 "floor ns", "ratio");
     for (const auto& [name, floor] : kRows) {

@@ -31,7 +31,8 @@ constexpr int kOk = 0;
 constexpr int kFailed = 1;
 constexpr int kUsage = 2;
 
-constexpr char kHelp[] = R"(usage: edgekit url verify --scheme SCHEME [request] [scheme options]
+constexpr char kHelp[] =
+    R"(usage: edgekit url verify --scheme SCHEME [request] [scheme options]
 
 Checks one signed link. Prints a JSON result and exits 0 if it is valid;
 prints the status name (expired, bad_signature, no_token ...) on stderr and
@@ -66,23 +67,41 @@ schemes and their options:
                 --ttl SECONDS, --plain-digest.
 )";
 
-constexpr const char* kValueOptions[] = {
-    "scheme",       "url",         "path",        "query",
-    "cookie",       "header",      "ip",          "now",
-    "message",      "hash-arg",    "expires-arg", "secret",
-    "key",          "algorithm",   "token-name",  "salt",
-    "field-delimiter", "acl-delimiter", "key-pair", "secret-hex",
-    "secret-base64", "encoding",   "token-arg",   "separator",
-    "prefix",       "ttl"};
-constexpr const char* kFlagOptions[] = {"no-expiry", "escape-early",
-                                        "require-sha256", "plain-digest",
-                                        "help"};
+constexpr const char* kValueOptions[] = {"scheme",
+                                         "url",
+                                         "path",
+                                         "query",
+                                         "cookie",
+                                         "header",
+                                         "ip",
+                                         "now",
+                                         "message",
+                                         "hash-arg",
+                                         "expires-arg",
+                                         "secret",
+                                         "key",
+                                         "algorithm",
+                                         "token-name",
+                                         "salt",
+                                         "field-delimiter",
+                                         "acl-delimiter",
+                                         "key-pair",
+                                         "secret-hex",
+                                         "secret-base64",
+                                         "encoding",
+                                         "token-arg",
+                                         "separator",
+                                         "prefix",
+                                         "ttl"};
+constexpr const char* kFlagOptions[] = {
+    "no-expiry", "escape-early", "require-sha256", "plain-digest", "help"};
 
 // Options holds --name value pairs; repeatable options keep every value.
 struct Options {
   std::map<std::string, std::vector<std::string>> values;
   bool Has(const std::string& n) const { return values.count(n) != 0; }
-  std::string Get(const std::string& n, const std::string& fallback = "") const {
+  std::string Get(const std::string& n,
+                  const std::string& fallback = "") const {
     const auto it = values.find(n);
     return it == values.end() ? fallback : it->second.back();
   }
@@ -123,11 +142,16 @@ std::optional<Options> ParseOptions(const std::vector<std::string>& args) {
 }
 
 bool ParseHash(const std::string& name, crypto::Hash* out) {
-  if (name == "sha256") *out = crypto::Hash::kSha256;
-  else if (name == "sha1") *out = crypto::Hash::kSha1;
-  else if (name == "sha512") *out = crypto::Hash::kSha512;
-  else if (name == "md5") *out = crypto::Hash::kMd5;
-  else return false;
+  if (name == "sha256")
+    *out = crypto::Hash::kSha256;
+  else if (name == "sha1")
+    *out = crypto::Hash::kSha1;
+  else if (name == "sha512")
+    *out = crypto::Hash::kSha512;
+  else if (name == "md5")
+    *out = crypto::Hash::kMd5;
+  else
+    return false;
   return true;
 }
 
@@ -157,7 +181,8 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
     n.no_expiry = o.Has("no-expiry");
     return su::NewNginxMd5Verifier(n);
   }
-  if (scheme == "nginx-secret") return su::NewNginxSecretVerifier(o.Get("secret"));
+  if (scheme == "nginx-secret")
+    return su::NewNginxSecretVerifier(o.Get("secret"));
   if (scheme == "akamai") {
     su::AkamaiOptions a;
     a.key_hex = o.Get("key");
@@ -184,7 +209,8 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
         }
         std::ifstream in(pair.substr(eq + 1), std::ios::binary);
         if (!in) {
-          return absl::InvalidArgumentError("cannot read " + pair.substr(eq + 1));
+          return absl::InvalidArgumentError("cannot read " +
+                                            pair.substr(eq + 1));
         }
         std::stringstream pem;
         pem << in.rdbuf();
@@ -200,7 +226,8 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
       const std::string hex = o.Get("secret-hex");
       h.secret.resize(hex.size() / 2);
       size_t len = 0;
-      if (!su::internal::DecodeHex(hex, reinterpret_cast<uint8_t*>(h.secret.data()),
+      if (!su::internal::DecodeHex(hex,
+                                   reinterpret_cast<uint8_t*>(h.secret.data()),
                                    h.secret.size(), &len)) {
         return absl::InvalidArgumentError("--secret-hex is not hex");
       }
@@ -215,10 +242,14 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
       return absl::InvalidArgumentError("unknown --algorithm");
     }
     const std::string enc = o.Get("encoding", "hex");
-    if (enc == "hex") h.encoding = su::Encoding::kHex;
-    else if (enc == "base64url") h.encoding = su::Encoding::kBase64Url;
-    else if (enc == "base64") h.encoding = su::Encoding::kBase64;
-    else return absl::InvalidArgumentError("unknown --encoding");
+    if (enc == "hex")
+      h.encoding = su::Encoding::kHex;
+    else if (enc == "base64url")
+      h.encoding = su::Encoding::kBase64Url;
+    else if (enc == "base64")
+      h.encoding = su::Encoding::kBase64;
+    else
+      return absl::InvalidArgumentError("unknown --encoding");
     h.message = o.Get("message", h.message);
     h.token_arg = o.Get("token-arg", h.token_arg);
     h.expires_arg = o.Get("expires-arg", h.expires_arg);
@@ -303,8 +334,10 @@ int Verify(const std::vector<std::string>& args) {
   // Keys in alphabetical order, as a JSON object; fields a link does not
   // carry are left out.
   std::string out = "{";
-  if (r.expires_s != 0) out += "\"expires\":" + std::to_string(r.expires_s) + ",";
-  if (!r.identity.empty()) out += "\"identity\":" + JsonString(r.identity) + ",";
+  if (r.expires_s != 0)
+    out += "\"expires\":" + std::to_string(r.expires_s) + ",";
+  if (!r.identity.empty())
+    out += "\"identity\":" + JsonString(r.identity) + ",";
   out += "\"scheme\":" + JsonString(opts->Get("scheme")) + ",";
   if (!r.scope.empty()) out += "\"scope\":" + JsonString(r.scope) + ",";
   if (r.starts_s != 0) out += "\"starts\":" + std::to_string(r.starts_s) + ",";
@@ -328,7 +361,8 @@ int UrlCommand(const std::vector<std::string>& args) {
 }
 
 int UrlMain(int argc, char** argv) {
-  return UrlCommand(std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
+  return UrlCommand(
+      std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
 }
 
 }  // namespace edgekit::cli

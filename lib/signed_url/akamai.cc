@@ -82,8 +82,7 @@ class AkamaiVerifier final : public Verifier {
     }
   }
 
-  edgekit_status Verify(const Request& request,
-                        Result* result) const override {
+  edgekit_status Verify(const Request& request, Result* result) const override {
     internal::ResetResult(result);
     std::string_view token;
     const bool found =
@@ -184,7 +183,8 @@ absl::StatusOr<std::unique_ptr<Verifier>> NewAkamaiVerifier(
   if (options.hash != crypto::Hash::kSha256 &&
       options.hash != crypto::Hash::kSha1 &&
       options.hash != crypto::Hash::kMd5) {
-    return absl::InvalidArgumentError("akamai: hash must be sha256, sha1 or md5");
+    return absl::InvalidArgumentError(
+        "akamai: hash must be sha256, sha1 or md5");
   }
   std::string key(options.key_hex.size() / 2, '\0');
   size_t key_len = 0;

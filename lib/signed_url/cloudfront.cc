@@ -53,16 +53,30 @@ bool AppendJsonString(std::string_view s, StackBuffer* out) {
   for (unsigned char c : s) {
     bool ok;
     switch (c) {
-      case '"': ok = out->Append("\\\""); break;
-      case '\\': ok = out->Append("\\\\"); break;
-      case '\b': ok = out->Append("\\b"); break;
-      case '\f': ok = out->Append("\\f"); break;
-      case '\n': ok = out->Append("\\n"); break;
-      case '\r': ok = out->Append("\\r"); break;
-      case '\t': ok = out->Append("\\t"); break;
+      case '"':
+        ok = out->Append("\\\"");
+        break;
+      case '\\':
+        ok = out->Append("\\\\");
+        break;
+      case '\b':
+        ok = out->Append("\\b");
+        break;
+      case '\f':
+        ok = out->Append("\\f");
+        break;
+      case '\n':
+        ok = out->Append("\\n");
+        break;
+      case '\r':
+        ok = out->Append("\\r");
+        break;
+      case '\t':
+        ok = out->Append("\\t");
+        break;
       default:
         if (c < 0x20) {
-          const char esc[6] = {'\\', 'u', '0', '0', kDigits[c >> 4],
+          const char esc[6] = {'\\',           'u', '0', '0', kDigits[c >> 4],
                                kDigits[c & 15]};
           ok = out->Append(std::string_view(esc, 6));
         } else {
@@ -99,8 +113,7 @@ class CloudFrontVerifier final : public Verifier {
         sources_(sources == 0 ? (kFromQuery | kFromCookie) : sources),
         require_sha256_(require_sha256) {}
 
-  edgekit_status Verify(const Request& request,
-                        Result* result) const override {
+  edgekit_status Verify(const Request& request, Result* result) const override {
     internal::ResetResult(result);
     Params p;
     bool from_query = false;
@@ -119,8 +132,8 @@ class CloudFrontVerifier final : public Verifier {
     } else if ((sources_ & kFromCookie) &&
                internal::FindCookie(request.cookie, "CloudFront-Signature",
                                     &p.signature)) {
-      p.has_expires = internal::FindCookie(request.cookie,
-                                           "CloudFront-Expires", &p.expires);
+      p.has_expires = internal::FindCookie(request.cookie, "CloudFront-Expires",
+                                           &p.expires);
       p.has_policy =
           internal::FindCookie(request.cookie, "CloudFront-Policy", &p.policy);
       p.has_key_pair_id = internal::FindCookie(
@@ -176,8 +189,7 @@ class CloudFrontVerifier final : public Verifier {
     }
 
     int64_t expires = 0;
-    if (p.has_expires &&
-        (!internal::ParseEpoch(p.expires, &expires))) {
+    if (p.has_expires && (!internal::ParseEpoch(p.expires, &expires))) {
       return EDGEKIT_E_MALFORMED;
     }
     if (result != nullptr) result->expires_s = expires;
@@ -270,12 +282,11 @@ bool ParseCloudFrontPolicy(std::string_view json, CloudFrontPolicy* policy) {
     return false;
   }
   const char* last = json.data() + json.size();
-  while (end != last && (*end == ' ' || *end == '\t' || *end == '\n' ||
-                         *end == '\r')) {
+  while (end != last &&
+         (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r')) {
     ++end;
   }
-  if (!err.empty() || end != last ||
-      !root.is<picojson::object>()) {
+  if (!err.empty() || end != last || !root.is<picojson::object>()) {
     return false;
   }
   const auto& top = root.get<picojson::object>();
@@ -339,7 +350,8 @@ absl::StatusOr<std::unique_ptr<Verifier>> NewCloudFrontVerifier(
   }
   std::vector<CloudFrontVerifier::Key> keys;
   for (const auto& [id, pem] : options.keys) {
-    if (id.empty()) return absl::InvalidArgumentError("cloudfront: empty key id");
+    if (id.empty())
+      return absl::InvalidArgumentError("cloudfront: empty key id");
     for (const auto& k : keys) {
       if (k.id == id) {
         return absl::InvalidArgumentError(
@@ -351,11 +363,11 @@ absl::StatusOr<std::unique_ptr<Verifier>> NewCloudFrontVerifier(
       return absl::FailedPreconditionError(absl::StrCat(
           "cloudfront: key ", id, ": ", std::string(key.status().message())));
     }
-    const bool rsa_ok = key->type() == crypto::KeyType::kRsa && key->bits() >= 2048;
+    const bool rsa_ok =
+        key->type() == crypto::KeyType::kRsa && key->bits() >= 2048;
     if (!rsa_ok && key->type() != crypto::KeyType::kEcP256) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cloudfront: key ", id,
-                       " is neither RSA >= 2048 bits nor EC P-256"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cloudfront: key ", id, " is neither RSA >= 2048 bits nor EC P-256"));
     }
     keys.push_back({id, *std::move(key)});
   }

@@ -42,8 +42,7 @@ constexpr Table kCloudFront = MakeTable(kCloudFrontAlphabet);
 // DecodeGroups decodes |n| alphabet characters (no padding) from |p|.
 // |strict_bits| refuses non-zero unused bits in the last character.
 bool DecodeGroups(const uint8_t* p, size_t n, const Table& table,
-                  bool strict_bits, uint8_t* out, size_t cap,
-                  size_t* out_len) {
+                  bool strict_bits, uint8_t* out, size_t cap, size_t* out_len) {
   if (n % 4 == 1) return false;
   const size_t need = n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1);
   if (need > cap) return false;
@@ -97,7 +96,8 @@ std::string EncodeWith(std::string_view in, const char* alphabet, char pad) {
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
-    const uint32_t v = uint32_t{p[i]} << 16 | uint32_t{p[i + 1]} << 8 | p[i + 2];
+    const uint32_t v =
+        uint32_t{p[i]} << 16 | uint32_t{p[i + 1]} << 8 | p[i + 2];
     out += alphabet[v >> 18];
     out += alphabet[(v >> 12) & 63];
     out += alphabet[(v >> 6) & 63];
@@ -187,8 +187,7 @@ std::string EncodeStdBase64(std::string_view in) {
   return EncodeWith(in, kStdAlphabet, '=');
 }
 
-bool DecodeHex(std::string_view in, uint8_t* out, size_t cap,
-               size_t* out_len) {
+bool DecodeHex(std::string_view in, uint8_t* out, size_t cap, size_t* out_len) {
   if (in.size() % 2 != 0 || in.size() / 2 > cap) return false;
   for (size_t i = 0; i < in.size(); i += 2) {
     const int hi = HexValue(in[i]), lo = HexValue(in[i + 1]);
@@ -409,11 +408,21 @@ bool Template::Expand(const Values& values, StackBuffer* out) const {
     }
     std::string_view v;
     switch (s.var) {
-      case Var::kExpires: v = values.expires; break;
-      case Var::kPath: v = values.path; break;
-      case Var::kIp: v = values.ip; break;
-      case Var::kQuery: v = values.query; break;
-      case Var::kSecret: v = values.secret; break;
+      case Var::kExpires:
+        v = values.expires;
+        break;
+      case Var::kPath:
+        v = values.path;
+        break;
+      case Var::kIp:
+        v = values.ip;
+        break;
+      case Var::kQuery:
+        v = values.query;
+        break;
+      case Var::kSecret:
+        v = values.secret;
+        break;
     }
     if (!out->Append(v)) return false;
   }

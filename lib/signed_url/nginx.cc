@@ -24,8 +24,7 @@ class NginxMd5Verifier final : public Verifier {
   NginxMd5Verifier(internal::Template message, NginxMd5Options options)
       : message_(std::move(message)), options_(std::move(options)) {}
 
-  edgekit_status Verify(const Request& request,
-                        Result* result) const override {
+  edgekit_status Verify(const Request& request, Result* result) const override {
     internal::ResetResult(result);
     // secure_link $arg_<hash>,$arg_<expires>; a missing argument is empty.
     std::string_view hash, expires;
@@ -44,7 +43,8 @@ class NginxMd5Verifier final : public Verifier {
     const std::string_view link = secure_link.view();
     const size_t comma = link.find(',');
     internal::Template::Values values;
-    if (comma != std::string_view::npos) values.expires = link.substr(comma + 1);
+    if (comma != std::string_view::npos)
+      values.expires = link.substr(comma + 1);
     values.path = request.path;
     values.ip = request.client_ip;
     values.query = request.query;
@@ -63,8 +63,7 @@ class NginxSecretVerifier final : public Verifier {
  public:
   explicit NginxSecretVerifier(std::string_view secret) : secret_(secret) {}
 
-  edgekit_status Verify(const Request& request,
-                        Result* result) const override {
+  edgekit_status Verify(const Request& request, Result* result) const override {
     internal::ResetResult(result);
     // nginx skips the URI's first byte, then takes the next two slashes as
     // the bounds of the hash; the link runs to the end of the raw URI.
@@ -102,8 +101,8 @@ class NginxSecretVerifier final : public Verifier {
 }  // namespace
 
 edgekit_status VerifyNginxSecureLinkMd5(std::string_view secure_link,
-                                        std::string_view message,
-                                        int64_t now_s, Result* result) {
+                                        std::string_view message, int64_t now_s,
+                                        Result* result) {
   internal::ResetResult(result);
   std::string_view hash = secure_link;
   int64_t expires = 0;

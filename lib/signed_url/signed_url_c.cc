@@ -4,6 +4,7 @@
 // setup errors to statuses, and never lets an exception out.
 
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -34,7 +35,8 @@ template <typename T>
 bool OptionsOk(const T* options) {
   if (options == nullptr || options->struct_size == 0) return false;
   if (options->struct_size <= sizeof(T)) return true;
-  const auto* extra = reinterpret_cast<const unsigned char*>(options) + sizeof(T);
+  const auto* extra =
+      reinterpret_cast<const unsigned char*>(options) + sizeof(T);
   for (size_t i = 0; i < options->struct_size - sizeof(T); ++i) {
     if (extra[i] != 0) return false;
   }
@@ -43,19 +45,42 @@ bool OptionsOk(const T* options) {
 
 // FIELD reads a member only if the caller's struct is large enough to hold
 // it; older callers get zero, i.e. the default.
-#define FIELD(s, T, m)                                       \
+#define FIELD(s, T, m)                                          \
   ((s)->struct_size >= offsetof(T, m) + sizeof((s)->m) ? (s)->m \
-                                                        : decltype((s)->m)())
+                                                       : decltype((s)->m)())
 
-bool HashFromC(edgekit_url_hash h, edgekit::crypto::Hash fallback,
+// A C caller may store any int in an enum field, but C++ may not load one
+// outside the enumerators' range: ENUM_FIELD reads the bytes as an int.
+template <typename E>
+int EnumBits(const E* e) {
+  static_assert(sizeof(E) == sizeof(int), "C enums are ints");
+  int v;
+  std::memcpy(&v, e, sizeof v);
+  return v;
+}
+#define ENUM_FIELD(s, T, m) \
+  ((s)->struct_size >= offsetof(T, m) + sizeof((s)->m) ? EnumBits(&(s)->m) : 0)
+
+bool HashFromC(int h, edgekit::crypto::Hash fallback,
                edgekit::crypto::Hash* out) {
   switch (h) {
-    case EDGEKIT_URL_HASH_DEFAULT: *out = fallback; return true;
-    case EDGEKIT_URL_HASH_MD5: *out = edgekit::crypto::Hash::kMd5; return true;
-    case EDGEKIT_URL_HASH_SHA1: *out = edgekit::crypto::Hash::kSha1; return true;
-    case EDGEKIT_URL_HASH_SHA256: *out = edgekit::crypto::Hash::kSha256; return true;
-    case EDGEKIT_URL_HASH_SHA512: *out = edgekit::crypto::Hash::kSha512; return true;
-    default: return false;
+    case EDGEKIT_URL_HASH_DEFAULT:
+      *out = fallback;
+      return true;
+    case EDGEKIT_URL_HASH_MD5:
+      *out = edgekit::crypto::Hash::kMd5;
+      return true;
+    case EDGEKIT_URL_HASH_SHA1:
+      *out = edgekit::crypto::Hash::kSha1;
+      return true;
+    case EDGEKIT_URL_HASH_SHA256:
+      *out = edgekit::crypto::Hash::kSha256;
+      return true;
+    case EDGEKIT_URL_HASH_SHA512:
+      *out = edgekit::crypto::Hash::kSha512;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -111,8 +136,8 @@ edgekit_status edgekit_url_verifier_new_nginx_md5(
     if (!OptionsOk(options)) return EDGEKIT_E_INVALID_ARGUMENT;
     using O = edgekit_nginx_md5_options;
     su::NginxMd5Options o;
-    o.message = Text(FIELD(options, O, message),
-                     FIELD(options, O, message_len), "");
+    o.message =
+        Text(FIELD(options, O, message), FIELD(options, O, message_len), "");
     o.hash_arg = Text(FIELD(options, O, hash_arg),
                       FIELD(options, O, hash_arg_len), "md5");
     o.expires_arg = Text(FIELD(options, O, expires_arg),
@@ -122,16 +147,13 @@ edgekit_status edgekit_url_verifier_new_nginx_md5(
   });
 }
 
-edgekit_status edgekit_nginx_secure_link_md5(edgekit_url_result* result,
-                                             const char* secure_link,
-                                             size_t secure_link_len,
-                                             const char* message,
-                                             size_t message_len,
-                                             int64_t now_s) {
+edgekit_status edgekit_nginx_secure_link_md5(
+    edgekit_url_result* result, const char* secure_link, size_t secure_link_len,
+    const char* message, size_t message_len, int64_t now_s) {
   su::Result r;
-  const edgekit_status s = su::VerifyNginxSecureLinkMd5(
-      View(secure_link, secure_link_len), View(message, message_len), now_s,
-      &r);
+  const edgekit_status s =
+      su::VerifyNginxSecureLinkMd5(View(secure_link, secure_link_len),
+                                   View(message, message_len), now_s, &r);
   if (result != nullptr) FillResult(r, result);
   return s;
 }
@@ -141,8 +163,8 @@ edgekit_status edgekit_url_verifier_new_nginx_secret(
   return Guard(out, [&] {
     if (!OptionsOk(options)) return EDGEKIT_E_INVALID_ARGUMENT;
     using O = edgekit_nginx_secret_options;
-    return Wrap(su::NewNginxSecretVerifier(View(
-                    FIELD(options, O, secret), FIELD(options, O, secret_len))),
+    return Wrap(su::NewNginxSecretVerifier(View(FIELD(options, O, secret),
+                                                FIELD(options, O, secret_len))),
                 out);
   });
 }
@@ -153,16 +175,17 @@ edgekit_status edgekit_url_verifier_new_akamai(
     if (!OptionsOk(options)) return EDGEKIT_E_INVALID_ARGUMENT;
     using O = edgekit_akamai_options;
     su::AkamaiOptions o;
-    o.key_hex = Text(FIELD(options, O, key_hex),
-                     FIELD(options, O, key_hex_len), "");
-    if (!HashFromC(FIELD(options, O, hash), edgekit::crypto::Hash::kSha256,
+    o.key_hex =
+        Text(FIELD(options, O, key_hex), FIELD(options, O, key_hex_len), "");
+    if (!HashFromC(ENUM_FIELD(options, O, hash), edgekit::crypto::Hash::kSha256,
                    &o.hash)) {
       return EDGEKIT_E_INVALID_ARGUMENT;
     }
     o.token_name = Text(FIELD(options, O, token_name),
                         FIELD(options, O, token_name_len), "__token__");
     o.sources = FIELD(options, O, sources);
-    if (const char d = FIELD(options, O, field_delimiter)) o.field_delimiter = d;
+    if (const char d = FIELD(options, O, field_delimiter))
+      o.field_delimiter = d;
     if (const char d = FIELD(options, O, acl_delimiter)) o.acl_delimiter = d;
     o.salt = Text(FIELD(options, O, salt), FIELD(options, O, salt_len), "");
     o.escape_early = FIELD(options, O, escape_early) != 0;
@@ -182,7 +205,8 @@ edgekit_status edgekit_url_verifier_new_cloudfront(
     for (size_t i = 0; i < num_keys; ++i) {
       o.keys.emplace_back(
           std::string(View(keys[i].key_pair_id, keys[i].key_pair_id_len)),
-          std::string(View(keys[i].public_key_pem, keys[i].public_key_pem_len)));
+          std::string(
+              View(keys[i].public_key_pem, keys[i].public_key_pem_len)));
     }
     o.sources = FIELD(options, O, sources);
     o.require_sha256 = FIELD(options, O, require_sha256) != 0;
@@ -199,26 +223,32 @@ edgekit_status edgekit_url_verifier_new_timed_hmac(
     const uint8_t* secret = FIELD(options, O, secret);
     o.secret = std::string(View(reinterpret_cast<const char*>(secret),
                                 FIELD(options, O, secret_len)));
-    if (!HashFromC(FIELD(options, O, hash), edgekit::crypto::Hash::kSha256,
+    if (!HashFromC(ENUM_FIELD(options, O, hash), edgekit::crypto::Hash::kSha256,
                    &o.hash)) {
       return EDGEKIT_E_INVALID_ARGUMENT;
     }
-    switch (FIELD(options, O, encoding)) {
-      case EDGEKIT_URL_ENCODING_HEX: o.encoding = su::Encoding::kHex; break;
+    switch (ENUM_FIELD(options, O, encoding)) {
+      case EDGEKIT_URL_ENCODING_HEX:
+        o.encoding = su::Encoding::kHex;
+        break;
       case EDGEKIT_URL_ENCODING_BASE64URL:
         o.encoding = su::Encoding::kBase64Url;
         break;
-      case EDGEKIT_URL_ENCODING_BASE64: o.encoding = su::Encoding::kBase64; break;
-      default: return EDGEKIT_E_INVALID_ARGUMENT;
+      case EDGEKIT_URL_ENCODING_BASE64:
+        o.encoding = su::Encoding::kBase64;
+        break;
+      default:
+        return EDGEKIT_E_INVALID_ARGUMENT;
     }
-    o.message = Text(FIELD(options, O, message),
-                     FIELD(options, O, message_len), "$path$expires");
+    o.message = Text(FIELD(options, O, message), FIELD(options, O, message_len),
+                     "$path$expires");
     o.token_arg = Text(FIELD(options, O, token_arg),
                        FIELD(options, O, token_arg_len), "token");
     o.expires_arg = Text(FIELD(options, O, expires_arg),
                          FIELD(options, O, expires_arg_len), "expires");
     o.separator = FIELD(options, O, separator);
-    o.prefix = Text(FIELD(options, O, prefix), FIELD(options, O, prefix_len), "");
+    o.prefix =
+        Text(FIELD(options, O, prefix), FIELD(options, O, prefix_len), "");
     o.ttl_s = FIELD(options, O, ttl_s);
     o.plain_digest = FIELD(options, O, plain_digest) != 0;
     return Wrap(su::NewTimedHmacVerifier(o), out);

@@ -29,8 +29,7 @@ class TimedHmacVerifier final : public Verifier {
         key_(std::move(key)),
         options_(std::move(options)) {}
 
-  edgekit_status Verify(const Request& request,
-                        Result* result) const override {
+  edgekit_status Verify(const Request& request, Result* result) const override {
     internal::ResetResult(result);
     std::string_view token, time_text, mac_text;
     if (!internal::FindQueryArg(request.query, options_.token_arg, false,
@@ -140,8 +139,8 @@ absl::StatusOr<std::unique_ptr<Verifier>> NewTimedHmacVerifier(
         "timed-hmac: a plain digest needs $secret in the message");
   }
   return std::make_unique<TimedHmacVerifier>(
-      *std::move(message), crypto::HmacKey::Create(options.hash, options.secret),
-      options);
+      *std::move(message),
+      crypto::HmacKey::Create(options.hash, options.secret), options);
 }
 
 }  // namespace edgekit::signed_url

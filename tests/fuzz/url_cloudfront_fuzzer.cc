@@ -48,7 +48,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (policy.date_less_than < 0) __builtin_trap();
     su::internal::IpAddress ip;
     bool valid = false;
-    if (su::internal::ParseIp(req.client_ip, &ip) && !policy.source_ip.empty()) {
+    if (su::internal::ParseIp(req.client_ip, &ip) &&
+        !policy.source_ip.empty()) {
       (void)su::internal::CidrContains(policy.source_ip, ip, &valid);
       if (!valid) __builtin_trap();  // the parser let a bad CIDR through
     }

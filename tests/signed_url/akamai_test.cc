@@ -55,7 +55,8 @@ Owned FromJson(const picojson::value& r) {
 }
 
 // Replace puts |token| wherever the vector carried |original|.
-Owned Replace(Owned req, const std::string& original, const std::string& token) {
+Owned Replace(Owned req, const std::string& original,
+              const std::string& token) {
   for (std::string* s : {&req.query, &req.cookie, &req.header}) {
     const size_t at = s->find(original);
     if (at != std::string::npos) s->replace(at, original.size(), token);
@@ -176,21 +177,21 @@ class Akamai : public ::testing::Test {
 TEST_F(Akamai, MalformedShapes) {
   const std::string hmac = "hmac=" + std::string(64, 'a');
   for (const std::string& t : {
-           std::string("exp=1700003600"),                 // no hmac
-           hmac,                                          // no exp
-           "exp=1700003600~" + hmac + "~id=x",            // hmac not last
-           "exp=1700003600~exp=1700003600~" + hmac,       // duplicate
-           "exp=1700003600~url=/x~" + hmac,               // url is never sent
-           "exp=1700003600~kid=1~" + hmac,                // unknown field
-           "exp=1700003600~acl~" + hmac,                  // no '='
-           "exp=1700003600~~" + hmac,                     // empty field
-           "exp=1700003600~" + hmac + "~",                // trailing delimiter
-           "exp=017000036~" + hmac,                       // leading zero
-           "exp=-1~" + hmac,                              // sign
-           "exp=1700003600~st=now~" + hmac,               // st not a number
-           std::string("exp=1700003600~hmac=abc"),        // odd hex
-           "exp=1700003600~hmac=" + std::string(62, 'a'), // short MAC
-           "exp=1700003600~hmac=" + std::string(64, 'g'), // not hex
+           std::string("exp=1700003600"),                  // no hmac
+           hmac,                                           // no exp
+           "exp=1700003600~" + hmac + "~id=x",             // hmac not last
+           "exp=1700003600~exp=1700003600~" + hmac,        // duplicate
+           "exp=1700003600~url=/x~" + hmac,                // url is never sent
+           "exp=1700003600~kid=1~" + hmac,                 // unknown field
+           "exp=1700003600~acl~" + hmac,                   // no '='
+           "exp=1700003600~~" + hmac,                      // empty field
+           "exp=1700003600~" + hmac + "~",                 // trailing delimiter
+           "exp=017000036~" + hmac,                        // leading zero
+           "exp=-1~" + hmac,                               // sign
+           "exp=1700003600~st=now~" + hmac,                // st not a number
+           std::string("exp=1700003600~hmac=abc"),         // odd hex
+           "exp=1700003600~hmac=" + std::string(62, 'a'),  // short MAC
+           "exp=1700003600~hmac=" + std::string(64, 'g'),  // not hex
        }) {
     EXPECT_EQ(Check(t), EDGEKIT_E_MALFORMED) << t;
   }

@@ -102,8 +102,11 @@ TEST(SignedUrlCApi, ZeroMeansDefault) {
   EXPECT_EQ(old_result.canary, 0x5a5au);
   edgekit_url_verifier_free(v);
 
-  o.hash = static_cast<edgekit_url_hash>(99);
-  EXPECT_EQ(edgekit_url_verifier_new_akamai(&v, &o), EDGEKIT_E_INVALID_ARGUMENT);
+  // A C caller can store any int in the enum; C++ may not cast one in.
+  const int bad_hash = 99;
+  std::memcpy(&o.hash, &bad_hash, sizeof bad_hash);
+  EXPECT_EQ(edgekit_url_verifier_new_akamai(&v, &o),
+            EDGEKIT_E_INVALID_ARGUMENT);
 }
 
 TEST(SignedUrlCApi, EveryDialectBuilds) {
@@ -138,7 +141,8 @@ TEST(SignedUrlCApi, EveryDialectBuilds) {
   req.struct_size = sizeof req;
   EXPECT_EQ(edgekit_url_verify(v, nullptr, &req), EDGEKIT_E_NO_TOKEN);
   edgekit_url_verifier_free(v);
-  t.encoding = static_cast<edgekit_url_encoding>(7);
+  const int bad_encoding = 7;
+  std::memcpy(&t.encoding, &bad_encoding, sizeof bad_encoding);
   EXPECT_EQ(edgekit_url_verifier_new_timed_hmac(&v, &t),
             EDGEKIT_E_INVALID_ARGUMENT);
 }

@@ -70,8 +70,8 @@ std::vector<std::pair<size_t, size_t>> SignedRanges(const std::string& s,
 class CloudFrontVectors : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    sets_ = new std::vector<testing::VectorSet>(
-        testing::LoadVectors("gen_cloudfront_vectors.js", "cloudfront_vectors.json"));
+    sets_ = new std::vector<testing::VectorSet>(testing::LoadVectors(
+        "gen_cloudfront_vectors.js", "cloudfront_vectors.json"));
   }
   static void TearDownTestSuite() { delete sets_; }
   // AllCases lists the cases of every loaded set.
@@ -201,7 +201,8 @@ TEST_F(CloudFront, MalformedShapes) {
       {sig + "&Expires=1700003600&Key-Pair-Id=", EDGEKIT_E_MALFORMED},
       {sig + "&Expires=01700003600&Key-Pair-Id=K_RSA", EDGEKIT_E_MALFORMED},
       {sig + "&Expires=17e8&Key-Pair-Id=K_RSA", EDGEKIT_E_MALFORMED},
-      {"Signature=AAA&Expires=1700003600&Key-Pair-Id=K_RSA", EDGEKIT_E_MALFORMED},
+      {"Signature=AAA&Expires=1700003600&Key-Pair-Id=K_RSA",
+       EDGEKIT_E_MALFORMED},
       {"Signature=&Expires=1700003600&Key-Pair-Id=K_RSA", EDGEKIT_E_MALFORMED},
       {"Signature=AA+A&Expires=1700003600&Key-Pair-Id=K_RSA",
        EDGEKIT_E_MALFORMED},
@@ -250,7 +251,8 @@ TEST(CloudFrontPolicyParser, RefusesEveryOtherShape) {
       std::string(R"({"Statement":[{"Condition":{)") + kDlt + "}}],\"x\":1}",
       R"({"Statement":[{"Condition":{}}]})",
       R"({"Statement":[{"Resource":"a"}]})",
-      std::string(R"({"Statement":[{"Resource":5,"Condition":{)") + kDlt + "}}]}",
+      std::string(R"({"Statement":[{"Resource":5,"Condition":{)") + kDlt +
+          "}}]}",
       std::string(R"({"Statement":[{"Extra":1,"Condition":{)") + kDlt + "}}]}",
       std::string(R"({"Statement":[{"Condition":{"Other":{},)") + kDlt + "}}]}",
       R"({"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":"5"}}}]})",
@@ -261,12 +263,14 @@ TEST(CloudFrontPolicyParser, RefusesEveryOtherShape) {
       R"({"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":1e999}}}]})",
       R"({"Statement":[{"Condition":{"DateLessThan":{"X":5}}}]})",
       R"({"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":5,"X":1}}}]})",
-      std::string(R"({"Statement":[{"Condition":{"IpAddress":{"AWS:SourceIp":"1.2.3.4/40"},)") +
+      std::string(
+          R"({"Statement":[{"Condition":{"IpAddress":{"AWS:SourceIp":"1.2.3.4/40"},)") +
           kDlt + "}}]}",
-      std::string(R"({"Statement":[{"Condition":{"IpAddress":{"AWS:SourceIp":""},)") +
+      std::string(
+          R"({"Statement":[{"Condition":{"IpAddress":{"AWS:SourceIp":""},)") +
           kDlt + "}}]}",
-      std::string(R"({"Statement":[{"Condition":{"IpAddress":"1.2.3.4",)") + kDlt +
-          "}}]}",
+      std::string(R"({"Statement":[{"Condition":{"IpAddress":"1.2.3.4",)") +
+          kDlt + "}}]}",
       std::string(R"({"Statement":[{"Condition":{)") + kDlt + "}}]} trailing",
       R"({"Statement":[{"Condition":{"DateLessThan":{"AWS:EpochTime":5}})",
   };

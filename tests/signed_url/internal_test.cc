@@ -77,11 +77,11 @@ TEST(StdBase64, PaddingRequiredPercentAccepted) {
   bool ok;
   EXPECT_EQ(Std("+/+/", &ok), std::string("\xfb\xff\xbf", 3));
   EXPECT_TRUE(ok);
-  EXPECT_EQ(Std("%2B%2f%2B/AQ%3D%3d", &ok),
-            std::string("\xfb\xff\xbf\x01", 4));
+  EXPECT_EQ(Std("%2B%2f%2B/AQ%3D%3d", &ok), std::string("\xfb\xff\xbf\x01", 4));
   EXPECT_TRUE(ok);
   EXPECT_EQ(EncodeStdBase64("\x01"), "AQ==");
-  for (const char* bad : {"AQ", "AQ=", "-_-_", "AR==", "%41Q==", "AQ%3", "%zz"}) {
+  for (const char* bad :
+       {"AQ", "AQ=", "-_-_", "AR==", "%41Q==", "AQ%3", "%zz"}) {
     (void)Std(bad, &ok);
     EXPECT_FALSE(ok) << bad;
   }
@@ -152,7 +152,8 @@ TEST(Times, NginxAndCanonical) {
   EXPECT_EQ(t, 0);
   ASSERT_TRUE(ParseEpoch("1700000000", &t));
   EXPECT_EQ(t, 1700000000);
-  for (const char* bad : {"", "01", "-1", "1e9", "1.0", "1234567890123", " 1"}) {
+  for (const char* bad :
+       {"", "01", "-1", "1e9", "1.0", "1234567890123", " 1"}) {
     EXPECT_FALSE(ParseEpoch(bad, &t)) << bad;
   }
 }
@@ -203,8 +204,8 @@ TEST(TemplateTest, ExpandsAndRefusesUnknown) {
   static constexpr VarName kNames[] = {{"uri", Var::kPath},
                                        {"secure_link_expires", Var::kExpires},
                                        {"remote_addr", Var::kIp}};
-  auto t = Template::Parse("$secure_link_expires${uri}x$remote_addr secret",
-                           kNames);
+  auto t =
+      Template::Parse("$secure_link_expires${uri}x$remote_addr secret", kNames);
   ASSERT_TRUE(t.ok()) << t.status();
   Template::Values v;
   v.expires = "12";

@@ -106,7 +106,8 @@ http {
   access_log off;
   default_type text/plain;
   server {
-    listen 127.0.0.1:)" << port_ << R"(;
+    listen 127.0.0.1:)" << port_
+                        << R"(;
     location /s/ {
       secure_link $arg_md5,$arg_expires;
       secure_link_md5 "$secure_link_expires$uri$remote_addr secret";
@@ -190,7 +191,8 @@ std::string Md5B64(const std::string& msg) {
 std::string Md5Hex(const std::string& msg) {
   uint8_t md5[16];
   crypto::Digest(crypto::Hash::kMd5, msg, md5);
-  return internal::EncodeHex(std::string_view(reinterpret_cast<char*>(md5), 16));
+  return internal::EncodeHex(
+      std::string_view(reinterpret_cast<char*>(md5), 16));
 }
 
 // Link is one request: what goes on the wire, and the $uri nginx derives.
@@ -206,8 +208,8 @@ std::string Query(const std::string& target) {
 
 // RandomMutations changes 1–3 bytes of |target| after |from| to bytes that
 // travel unescaped in a request line.
-std::vector<std::string> RandomMutations(const std::string& target,
-                                         size_t from, int count) {
+std::vector<std::string> RandomMutations(const std::string& target, size_t from,
+                                         int count) {
   static constexpr char kSafe[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=,&+/.";
   std::mt19937 rng(12345);
@@ -218,9 +220,14 @@ std::vector<std::string> RandomMutations(const std::string& target,
     for (int e = 0; e < edits && m.size() > from; ++e) {
       const size_t pos = from + rng() % (m.size() - from);
       switch (rng() % 3) {
-        case 0: m[pos] = kSafe[rng() % (sizeof(kSafe) - 1)]; break;
-        case 1: m.erase(pos, 1); break;
-        default: m.insert(pos, 1, kSafe[rng() % (sizeof(kSafe) - 1)]);
+        case 0:
+          m[pos] = kSafe[rng() % (sizeof(kSafe) - 1)];
+          break;
+        case 1:
+          m.erase(pos, 1);
+          break;
+        default:
+          m.insert(pos, 1, kSafe[rng() % (sizeof(kSafe) - 1)]);
       }
     }
     out.push_back(m);
@@ -230,9 +237,12 @@ std::vector<std::string> RandomMutations(const std::string& target,
 
 const char* Md5Verdict(edgekit_status s) {
   switch (s) {
-    case EDGEKIT_OK: return "1";
-    case EDGEKIT_E_EXPIRED: return "0";
-    default: return "";
+    case EDGEKIT_OK:
+      return "1";
+    case EDGEKIT_E_EXPIRED:
+      return "0";
+    default:
+      return "";
   }
 }
 
@@ -321,9 +331,10 @@ TEST_F(NginxInterop, SecureLinkMd5WithExpiry) {
         << l.target << " edgekit: " << edgekit_status_name(s);
     (s == EDGEKIT_OK ? ok : s == EDGEKIT_E_EXPIRED ? expired : refused)++;
   }
-  std::printf("secure_link_md5: %zu links, nginx and edgekit agree on all: "
-              "%d valid, %d expired, %d refused\n",
-              links.size(), ok, expired, refused);
+  std::printf(
+      "secure_link_md5: %zu links, nginx and edgekit agree on all: "
+      "%d valid, %d expired, %d refused\n",
+      links.size(), ok, expired, refused);
   EXPECT_GE(ok, 6);
   EXPECT_GE(expired, 1);
 }
@@ -346,8 +357,8 @@ TEST_F(NginxInterop, SecureLinkMd5WithoutExpiry) {
       {uri, uri},
       {uri + "?md5=", uri},
   };
-  for (const std::string& m : RandomMutations(links[0].target, uri.size() + 1,
-                                              200)) {
+  for (const std::string& m :
+       RandomMutations(links[0].target, uri.size() + 1, 200)) {
     links.push_back({m, uri});
   }
   int ok = 0;
@@ -415,8 +426,8 @@ TEST_F(NginxInterop, SecureLinkSecret) {
         << t << " edgekit: " << edgekit_status_name(s);
     ok += s == EDGEKIT_OK;
   }
-  std::printf("secure_link_secret: %zu links agree, %d valid\n",
-              targets.size(), ok);
+  std::printf("secure_link_secret: %zu links agree, %d valid\n", targets.size(),
+              ok);
   EXPECT_GE(ok, 5);
 }
 

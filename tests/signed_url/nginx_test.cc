@@ -66,9 +66,9 @@ TEST(NginxMd5Core, EveryFailureShape) {
       {h + ",41024448OO", EDGEKIT_E_NO_TOKEN},
       {h + ",4102444800,", EDGEKIT_E_NO_TOKEN},
       {h + ",99999999999999999999", EDGEKIT_E_NO_TOKEN},
-      {h + "AAA,4102444800", EDGEKIT_E_MALFORMED},      // 25 characters
+      {h + "AAA,4102444800", EDGEKIT_E_MALFORMED},             // 25 characters
       {h.substr(0, 21) + ",4102444800", EDGEKIT_E_MALFORMED},  // 1 mod 4
-      {h + "A,4102444800", EDGEKIT_E_MALFORMED},        // 17 bytes
+      {h + "A,4102444800", EDGEKIT_E_MALFORMED},               // 17 bytes
       {h.substr(0, 20) + ",4102444800", EDGEKIT_E_MALFORMED},  // 15 bytes
       {"uAoAeu4ifJQlL6UaQLYX+A,4102444800", EDGEKIT_E_MALFORMED},
       {"uAoAeu4ifJQlL6UaQLYXCB==,4102444800", EDGEKIT_OK},
@@ -179,7 +179,8 @@ TEST_F(NginxSecret, EveryFailureShape) {
       {"/p/d4ccbd8a4a442d9c39af403e525cae0f6/f.txt", EDGEKIT_E_MALFORMED},
       {"/p/d4ccbd8a4a442d9c39af403e525cae0g/f.txt", EDGEKIT_E_MALFORMED},
       {"/p/d4ccbd8a4a442d9c39af403e525cae0e/f.txt", EDGEKIT_E_BAD_SIGNATURE},
-      {"/p/d4ccbd8a4a442d9c39af403e525cae0f/f.txt?a=1", EDGEKIT_E_BAD_SIGNATURE},
+      {"/p/d4ccbd8a4a442d9c39af403e525cae0f/f.txt?a=1",
+       EDGEKIT_E_BAD_SIGNATURE},
       {"/p/d4ccbd8a4a442d9c39af403e525cae0f/g.txt", EDGEKIT_E_BAD_SIGNATURE},
   };
   for (const auto& c : cases) EXPECT_EQ(Check(c.uri), c.want) << c.uri;

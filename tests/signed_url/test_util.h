@@ -18,10 +18,8 @@
 
 namespace edgekit::signed_url::testing {
 
-inline std::string SourceDir() {
-  const char* dir = std::getenv("EDGEKIT_SOURCE_DIR");
-  return dir != nullptr ? dir : EDGEKIT_TEST_SOURCE_DIR;
-}
+// The source tree, compiled in by edgekit_test().
+inline std::string SourceDir() { return EDGEKIT_SOURCE_DIR; }
 
 inline std::string DataPath(const std::string& name) {
   return SourceDir() + "/tests/signed_url/data/" + name;
@@ -61,9 +59,10 @@ inline std::vector<VectorSet> LoadVectors(const std::string& generator,
   if (!json.empty()) {
     texts.emplace_back("generated now by " + generator, json);
   } else {
-    std::printf("%s: node or its npm package is missing (npm ci in "
-                "tests/signed_url); committed vectors only\n",
-                generator.c_str());
+    std::printf(
+        "%s: node or its npm package is missing (npm ci in "
+        "tests/signed_url); committed vectors only\n",
+        generator.c_str());
   }
   std::vector<VectorSet> sets;
   for (const auto& [source, text] : texts) {

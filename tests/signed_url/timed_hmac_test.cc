@@ -50,8 +50,7 @@ TEST(TimedHmac, FastlyStyle) {
   EXPECT_EQ(r.expires_s, 1700003600);
   EXPECT_EQ(Check(*v, "/foo/bar.html", q, 1700003599), EDGEKIT_OK);
   EXPECT_EQ(Check(*v, "/foo/bar.html", q, 1700003600), EDGEKIT_E_EXPIRED);
-  EXPECT_EQ(Check(*v, "/foo/baz.html", q, 1700000000),
-            EDGEKIT_E_BAD_SIGNATURE);
+  EXPECT_EQ(Check(*v, "/foo/baz.html", q, 1700000000), EDGEKIT_E_BAD_SIGNATURE);
 }
 
 // Cloudflare is_timed_hmac_valid_v0 style: verify=<issued>-<base64 MAC>, TTL.
@@ -93,14 +92,14 @@ TEST(TimedHmac, BunnyBasicPlainDigest) {
   o.plain_digest = true;
   o.message = "$secret$path$expires";
   auto v = Make(o);
-  EXPECT_EQ(Check(*v, "/300kb.jpg",
-                  "token=IBbJefiLKlR5x8XBbZ4CIw&expires=1700003600",
-                  1700000000),
-            EDGEKIT_OK);
-  EXPECT_EQ(Check(*v, "/300kb.jpg",
-                  "token=IBbJefiLKlR5x8XBbZ4CIw&expires=1700003601",
-                  1700000000),
-            EDGEKIT_E_BAD_SIGNATURE);
+  EXPECT_EQ(
+      Check(*v, "/300kb.jpg", "token=IBbJefiLKlR5x8XBbZ4CIw&expires=1700003600",
+            1700000000),
+      EDGEKIT_OK);
+  EXPECT_EQ(
+      Check(*v, "/300kb.jpg", "token=IBbJefiLKlR5x8XBbZ4CIw&expires=1700003601",
+            1700000000),
+      EDGEKIT_E_BAD_SIGNATURE);
 }
 
 // A home-made scheme bound to the client IP, hex HMAC-SHA256.

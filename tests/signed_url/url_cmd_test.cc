@@ -33,19 +33,28 @@ Outcome RunUrl(std::vector<std::string> args) {
 
 TEST(UrlCmd, NginxMd5) {
   const std::vector<std::string> base = {
-      "verify", "--scheme", "nginx-md5", "--message",
-      "$secure_link_expires$uri$remote_addr secret", "--ip", "127.0.0.1",
-      "--now", "1700000000"};
+      "verify",
+      "--scheme",
+      "nginx-md5",
+      "--message",
+      "$secure_link_expires$uri$remote_addr secret",
+      "--ip",
+      "127.0.0.1",
+      "--now",
+      "1700000000"};
   auto args = base;
-  args.insert(args.end(),
-              {"--url", "/s/f.txt?md5=VigdHMMeWXwnfjJ37mwT3A&expires=4102444800"});
+  args.insert(
+      args.end(),
+      {"--url", "/s/f.txt?md5=VigdHMMeWXwnfjJ37mwT3A&expires=4102444800"});
   Outcome o = RunUrl(args);
   EXPECT_EQ(o.code, 0) << o.err;
-  EXPECT_EQ(o.out,
-            "{\"expires\":4102444800,\"scheme\":\"nginx-md5\",\"status\":\"ok\"}\n");
+  EXPECT_EQ(
+      o.out,
+      "{\"expires\":4102444800,\"scheme\":\"nginx-md5\",\"status\":\"ok\"}\n");
   args = base;
-  args.insert(args.end(),
-              {"--url", "/s/g.txt?md5=VigdHMMeWXwnfjJ37mwT3A&expires=4102444800"});
+  args.insert(
+      args.end(),
+      {"--url", "/s/g.txt?md5=VigdHMMeWXwnfjJ37mwT3A&expires=4102444800"});
   o = RunUrl(args);
   EXPECT_EQ(o.code, 1);
   EXPECT_EQ(o.err, "bad_signature\n");
@@ -56,9 +65,11 @@ TEST(UrlCmd, NginxSecret) {
   Outcome o = RunUrl({"verify", "--scheme", "nginx-secret", "--secret", "word",
                       "--path", "/p/d4ccbd8a4a442d9c39af403e525cae0f/f.txt"});
   EXPECT_EQ(o.code, 0) << o.err;
-  EXPECT_EQ(o.out, "{\"scheme\":\"nginx-secret\",\"scope\":\"f.txt\",\"status\":\"ok\"}\n");
-  o = RunUrl({"verify", "--scheme", "nginx-secret", "--secret", "other", "--path",
-              "/p/d4ccbd8a4a442d9c39af403e525cae0f/f.txt"});
+  EXPECT_EQ(
+      o.out,
+      "{\"scheme\":\"nginx-secret\",\"scope\":\"f.txt\",\"status\":\"ok\"}\n");
+  o = RunUrl({"verify", "--scheme", "nginx-secret", "--secret", "other",
+              "--path", "/p/d4ccbd8a4a442d9c39af403e525cae0f/f.txt"});
   EXPECT_EQ(o.code, 1);
   EXPECT_EQ(o.err, "bad_signature\n");
 }
@@ -71,9 +82,10 @@ TEST(UrlCmd, Akamai) {
                       "52a152a152a152a152a152a152a1", "--path", "/videos/x",
                       "--header", token, "--now", "1700000010"});
   EXPECT_EQ(o.code, 0) << o.err;
-  EXPECT_EQ(o.out,
-            "{\"expires\":1700003600,\"scheme\":\"akamai\",\"scope\":\"/videos/*\","
-            "\"starts\":1700000000,\"status\":\"ok\"}\n");
+  EXPECT_EQ(
+      o.out,
+      "{\"expires\":1700003600,\"scheme\":\"akamai\",\"scope\":\"/videos/*\","
+      "\"starts\":1700000000,\"status\":\"ok\"}\n");
   o = RunUrl({"verify", "--scheme", "akamai", "--key",
               "52a152a152a152a152a152a152a1", "--path", "/videos/x", "--cookie",
               "__token__=" + token, "--now", "1700003600"});
@@ -82,11 +94,13 @@ TEST(UrlCmd, Akamai) {
 }
 
 TEST(UrlCmd, CloudFront) {
-  const std::string pem = signed_url::testing::DataPath("cloudfront_rsa_public.pem");
+  const std::string pem =
+      signed_url::testing::DataPath("cloudfront_rsa_public.pem");
   // From data/cloudfront_vectors.json, "canned_k_rsa_sha1".
   const std::string url =
       "https://d111111abcdef8.cloudfront.net/private/video.mp4?Expires="
-      "1700003600&Key-Pair-Id=K_RSA&Signature=j9QkJmoKQYeoTjAp8L5x7EQw8i93z2oZeJ"
+      "1700003600&Key-Pair-Id=K_RSA&Signature="
+      "j9QkJmoKQYeoTjAp8L5x7EQw8i93z2oZeJ"
       "fHJkL1kJg5CNJ3zAEG1NiOjVZPE-fA6FVSKMrQO5BpzYZuRtr3N~ADdHjIijfp3UC9SEx64U"
       "HIDIRR8~gzYALXQAAZ27Etl2UR8gbso5-LB5WRDuH-lMb2on6p5y6~2Ey88jCdiPDHDvFcx"
       "L5512Nz1Kj0F0-X0U5yq~1QrCvLyYtpXtN2dMhHTppfhmzsjaOPPJS-D7IPZx~FgiH0TH4F"
@@ -98,20 +112,23 @@ TEST(UrlCmd, CloudFront) {
   EXPECT_EQ(o.out,
             "{\"expires\":1700003600,\"identity\":\"K_RSA\",\"scheme\":"
             "\"cloudfront\",\"status\":\"ok\"}\n");
-  o = RunUrl({"verify", "--scheme", "cloudfront", "--key-pair", "K_OTHER=" + pem,
-              "--url", url, "--now", "1700000010"});
+  o = RunUrl({"verify", "--scheme", "cloudfront", "--key-pair",
+              "K_OTHER=" + pem, "--url", url, "--now", "1700000010"});
   EXPECT_EQ(o.code, 1);
   EXPECT_EQ(o.err, "key_not_found\n");
 }
 
 TEST(UrlCmd, TimedHmac) {
   Outcome o = RunUrl(
-      {"verify", "--scheme", "hmac", "--secret-base64", "iqFPQTVaFg7bVQrnMzKlxQ==",
-       "--algorithm", "sha1", "--separator", "_", "--url",
-       "/foo/bar.html?token=1700003600_a69187b0c6bff2d3e303f59de378a477a971d9f3",
+      {"verify", "--scheme", "hmac", "--secret-base64",
+       "iqFPQTVaFg7bVQrnMzKlxQ==", "--algorithm", "sha1", "--separator", "_",
+       "--url",
+       "/foo/"
+       "bar.html?token=1700003600_a69187b0c6bff2d3e303f59de378a477a971d9f3",
        "--now", "1700000000"});
   EXPECT_EQ(o.code, 0) << o.err;
-  EXPECT_EQ(o.out, "{\"expires\":1700003600,\"scheme\":\"hmac\",\"status\":\"ok\"}\n");
+  EXPECT_EQ(o.out,
+            "{\"expires\":1700003600,\"scheme\":\"hmac\",\"status\":\"ok\"}\n");
   o = RunUrl({"verify", "--scheme", "hmac", "--secret", "x", "--url", "/p"});
   EXPECT_EQ(o.code, 1);
   EXPECT_EQ(o.err, "no_token\n");
@@ -124,14 +141,17 @@ TEST(UrlCmd, UsageErrors) {
   EXPECT_EQ(RunUrl({"verify", "--scheme", "jwt"}).code, 2);
   EXPECT_EQ(RunUrl({"verify", "--scheme", "akamai"}).code, 2);  // no key
   EXPECT_EQ(RunUrl({"verify", "--scheme", "nginx-md5", "--message"}).code, 2);
-  EXPECT_EQ(RunUrl({"verify", "--scheme", "hmac", "--secret", "x", "--bogus",
-                    "1"}).code,
-            2);
-  EXPECT_EQ(RunUrl({"verify", "--scheme", "hmac", "--secret", "x", "--now",
-                    "soon"}).code,
-            2);
+  EXPECT_EQ(
+      RunUrl({"verify", "--scheme", "hmac", "--secret", "x", "--bogus", "1"})
+          .code,
+      2);
+  EXPECT_EQ(
+      RunUrl({"verify", "--scheme", "hmac", "--secret", "x", "--now", "soon"})
+          .code,
+      2);
   EXPECT_EQ(RunUrl({"verify", "--scheme", "cloudfront", "--key-pair",
-                    "K=/nonexistent.pem"}).code,
+                    "K=/nonexistent.pem"})
+                .code,
             2);
   const Outcome help = RunUrl({"verify", "--help"});
   EXPECT_EQ(help.code, 0);
