@@ -30,7 +30,8 @@
  *
  * Statuses: EDGEKIT_E_NO_TOKEN (nothing to check: no token parameter, cookie
  * or header, or — as nginx — an empty or invalid expiry), EDGEKIT_E_MALFORMED,
- * EDGEKIT_E_KEY_NOT_FOUND (CloudFront key-pair id unknown),
+ * EDGEKIT_E_UNSUPPORTED_ALG (CloudFront Hash-Algorithm unknown, or SHA-1 when
+ * refused), EDGEKIT_E_KEY_NOT_FOUND (CloudFront key-pair id unknown),
  * EDGEKIT_E_BAD_SIGNATURE, then, only for a token whose MAC or signature
  * verified, EDGEKIT_E_EXPIRED, EDGEKIT_E_NOT_YET_VALID,
  * EDGEKIT_E_IP_MISMATCH and EDGEKIT_E_PATH_MISMATCH, in that order. A host
