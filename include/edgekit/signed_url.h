@@ -171,6 +171,8 @@ typedef struct edgekit_nginx_secret_options {
   size_t secret_len;
 } edgekit_nginx_secret_options;
 
+/* edgekit_url_verifier_new_nginx_secret builds a secure_link_secret verifier;
+ * it fails only for a bad options struct. On failure *out is NULL. */
 EDGEKIT_API edgekit_status edgekit_url_verifier_new_nginx_secret(
     edgekit_url_verifier** out, const edgekit_nginx_secret_options* options);
 
@@ -199,6 +201,9 @@ typedef struct edgekit_akamai_options {
   int escape_early;
 } edgekit_akamai_options;
 
+/* edgekit_url_verifier_new_akamai fails with EDGEKIT_E_BAD_KEY for a key that
+ * is empty or not even-length hex, EDGEKIT_E_INVALID_ARGUMENT for a hash other
+ * than SHA256, SHA1 or MD5 or equal delimiters. On failure *out is NULL. */
 EDGEKIT_API edgekit_status edgekit_url_verifier_new_akamai(
     edgekit_url_verifier** out, const edgekit_akamai_options* options);
 
@@ -226,9 +231,10 @@ typedef struct edgekit_cloudfront_options {
   int require_sha256;
 } edgekit_cloudfront_options;
 
-/* Fails with EDGEKIT_E_BAD_KEY for a PEM that does not parse, a key that is
- * not RSA or EC P-256, or an RSA key under 2048 bits; EDGEKIT_E_INVALID_ARGUMENT for no keys or a
- * duplicate id. */
+/* edgekit_url_verifier_new_cloudfront copies the keys. It fails with
+ * EDGEKIT_E_BAD_KEY for a PEM that does not parse, a key that is not RSA or
+ * EC P-256, or an RSA key under 2048 bits; EDGEKIT_E_INVALID_ARGUMENT for no
+ * keys, an empty or a duplicate id. On failure *out is NULL. */
 EDGEKIT_API edgekit_status edgekit_url_verifier_new_cloudfront(
     edgekit_url_verifier** out, const edgekit_cloudfront_options* options);
 
@@ -268,6 +274,10 @@ typedef struct edgekit_timed_hmac_options {
   int plain_digest;
 } edgekit_timed_hmac_options;
 
+/* edgekit_url_verifier_new_timed_hmac fails with EDGEKIT_E_BAD_KEY for an empty
+ * secret, EDGEKIT_E_INVALID_ARGUMENT for an unknown hash or encoding, a message
+ * with an unknown variable, a plain digest whose message lacks $secret, or a
+ * negative TTL. On failure *out is NULL. */
 EDGEKIT_API edgekit_status edgekit_url_verifier_new_timed_hmac(
     edgekit_url_verifier** out, const edgekit_timed_hmac_options* options);
 

@@ -192,7 +192,8 @@ absl::StatusOr<std::unique_ptr<Verifier>> NewAkamaiVerifier(
       !internal::DecodeHex(options.key_hex,
                            reinterpret_cast<uint8_t*>(key.data()), key.size(),
                            &key_len)) {
-    return absl::InvalidArgumentError("akamai: key must be even-length hex");
+    // Key material, not a malformed option: EDGEKIT_E_BAD_KEY in the C ABI.
+    return absl::FailedPreconditionError("akamai: key must be even-length hex");
   }
   if (options.token_name.empty() || options.field_delimiter == 0 ||
       options.acl_delimiter == 0 ||

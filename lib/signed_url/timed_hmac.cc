@@ -118,7 +118,7 @@ class TimedHmacVerifier final : public Verifier {
 absl::StatusOr<std::unique_ptr<Verifier>> NewTimedHmacVerifier(
     const TimedHmacOptions& options) {
   if (options.secret.empty()) {
-    return absl::InvalidArgumentError("timed-hmac: secret is required");
+    return absl::FailedPreconditionError("timed-hmac: secret is required");
   }
   if (options.token_arg.empty() ||
       (options.separator == 0 && options.expires_arg.empty())) {

@@ -63,9 +63,12 @@ TEST(SignedUrlCApi, ZeroMeansDefault) {
   edgekit_akamai_options o = {};
   o.struct_size = sizeof o;
   const char key[] = "52a152a152a152a152a152a152a1";
+  o.key_hex = "5";  // odd-length hex
+  o.key_hex_len = 1;
+  edgekit_url_verifier* v = nullptr;
+  EXPECT_EQ(edgekit_url_verifier_new_akamai(&v, &o), EDGEKIT_E_BAD_KEY);
   o.key_hex = key;
   o.key_hex_len = sizeof key - 1;
-  edgekit_url_verifier* v = nullptr;
   ASSERT_EQ(edgekit_url_verifier_new_akamai(&v, &o), EDGEKIT_OK);
   // Made by akamai-edgeauth (see data/akamai_vectors.json, "acl_sha256").
   const std::string query =
@@ -132,7 +135,7 @@ TEST(SignedUrlCApi, EveryDialectBuilds) {
   edgekit_timed_hmac_options t = {};
   t.struct_size = sizeof t;
   EXPECT_EQ(edgekit_url_verifier_new_timed_hmac(&v, &t),
-            EDGEKIT_E_INVALID_ARGUMENT);  // no secret
+            EDGEKIT_E_BAD_KEY);  // no secret
   const uint8_t secret[] = {1, 2, 3};
   t.secret = secret;
   t.secret_len = sizeof secret;
