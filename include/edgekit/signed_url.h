@@ -197,7 +197,11 @@ typedef struct edgekit_akamai_options {
   const char* salt;     /* optional, deprecated by Akamai */
   size_t salt_len;
   /* Non-zero: the signer escaped ip, id, data and url (escape_early); the
-   * path is then escaped the same way before it is hashed. */
+   * path (give it decoded) and client IP are then escaped the same way before
+   * they are compared or hashed. The escaping is the Node signer's
+   * (encodeURIComponent, then ~ ' * too, %xx in lower case); the Python
+   * signer's quote_plus differs for ~ ! ( ) and space. The token itself is
+   * taken as sent, never percent-decoded. */
   int escape_early;
 } edgekit_akamai_options;
 
