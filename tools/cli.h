@@ -53,6 +53,7 @@ int UsageError(const std::string& command, const std::string& message);
 
 // The command groups, each in its own file.
 int TokenCommand(const std::vector<std::string>& args);
+int UrlCommand(const std::vector<std::string>& args);  // url_cmd.cc
 
 }  // namespace edgekit::cli
 

@@ -24,6 +24,8 @@ struct Group {
 constexpr Group kGroups[] = {
     {"token", "verify, sign and inspect JWS/JWT tokens",
      edgekit::cli::TokenCommand},
+    {"url", "verify nginx, Akamai, CloudFront and timed-HMAC signed URLs",
+     edgekit::cli::UrlCommand},
 };
 
 void Usage(std::ostream& out) {

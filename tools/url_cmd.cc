@@ -7,17 +7,15 @@
 #include "url_cmd.h"
 
 #include <ctime>
-#include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
-#include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "cli.h"
 #include "edgekit/status.h"
 #include "signed_url/internal.h"
 #include "signed_url/signed_url.h"
@@ -26,10 +24,6 @@ namespace edgekit::cli {
 namespace {
 
 namespace su = signed_url;
-
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
 
 constexpr char kHelp[] =
     R"(usage: edgekit url verify --scheme SCHEME [request] [scheme options]
@@ -67,130 +61,57 @@ schemes and their options:
                 --ttl SECONDS, --plain-digest.
 )";
 
-constexpr const char* kValueOptions[] = {"scheme",
-                                         "url",
-                                         "path",
-                                         "query",
-                                         "cookie",
-                                         "header",
-                                         "ip",
-                                         "now",
-                                         "message",
-                                         "hash-arg",
-                                         "expires-arg",
-                                         "secret",
-                                         "key",
-                                         "algorithm",
-                                         "token-name",
-                                         "salt",
-                                         "field-delimiter",
-                                         "acl-delimiter",
-                                         "key-pair",
-                                         "secret-hex",
-                                         "secret-base64",
-                                         "encoding",
-                                         "token-arg",
-                                         "separator",
-                                         "prefix",
-                                         "ttl"};
-constexpr const char* kFlagOptions[] = {
-    "no-expiry", "escape-early", "require-sha256", "plain-digest", "help"};
-
-// Options holds --name value pairs; repeatable options keep every value.
-struct Options {
-  std::map<std::string, std::vector<std::string>> values;
-  bool Has(const std::string& n) const { return values.count(n) != 0; }
-  std::string Get(const std::string& n,
-                  const std::string& fallback = "") const {
-    const auto it = values.find(n);
-    return it == values.end() ? fallback : it->second.back();
-  }
-};
-
-std::optional<Options> ParseOptions(const std::vector<std::string>& args) {
-  Options o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a.rfind("--", 0) != 0) {
-      std::cerr << "edgekit url verify: unexpected argument '" << a << "'\n";
-      return std::nullopt;
-    }
-    std::string name = a.substr(2), value;
-    const size_t eq = name.find('=');
-    const bool inline_value = eq != std::string::npos;
-    if (inline_value) {
-      value = name.substr(eq + 1);
-      name.resize(eq);
-    }
-    bool is_flag = false, is_value = false;
-    for (const char* f : kFlagOptions) is_flag |= name == f;
-    for (const char* v : kValueOptions) is_value |= name == v;
-    if (!is_flag && !is_value) {
-      std::cerr << "edgekit url verify: unknown option --" << name << "\n";
-      return std::nullopt;
-    }
-    if (is_value && !inline_value) {
-      if (i + 1 >= args.size()) {
-        std::cerr << "edgekit url verify: --" << name << " needs a value\n";
-        return std::nullopt;
-      }
-      value = args[++i];
-    }
-    o.values[name].push_back(value);
-  }
-  return o;
+// Value returns the last value of |name|, or |fallback|.
+std::string Value(const Args& o, const std::string& name,
+                  const std::string& fallback = "") {
+  return o.Get(name).value_or(fallback);
 }
 
 bool ParseHash(const std::string& name, crypto::Hash* out) {
-  if (name == "sha256")
-    *out = crypto::Hash::kSha256;
-  else if (name == "sha1")
-    *out = crypto::Hash::kSha1;
-  else if (name == "sha512")
-    *out = crypto::Hash::kSha512;
-  else if (name == "md5")
-    *out = crypto::Hash::kMd5;
-  else
-    return false;
-  return true;
+  static constexpr std::pair<const char*, crypto::Hash> kNames[] = {
+      {"sha256", crypto::Hash::kSha256},
+      {"sha1", crypto::Hash::kSha1},
+      {"sha512", crypto::Hash::kSha512},
+      {"md5", crypto::Hash::kMd5}};
+  for (const auto& [n, h] : kNames) {
+    if (name == n) {
+      *out = h;
+      return true;
+    }
+  }
+  return false;
 }
 
 // OneChar reads a single-character option; false if it is not one byte.
-bool OneChar(const Options& o, const std::string& name, char* out) {
+bool OneChar(const Args& o, const std::string& name, char* out) {
   if (!o.Has(name)) return true;
-  const std::string v = o.Get(name);
+  const std::string v = Value(o, name);
   if (v.size() != 1) return false;
   *out = v[0];
   return true;
 }
 
-int Usage(const std::string& message) {
-  std::cerr << "edgekit url verify: " << message
-            << "\n(edgekit url verify --help lists the options)\n";
-  return kUsage;
-}
-
 // Build makes the verifier for o's scheme, or prints why it cannot.
-absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
-  const std::string scheme = o.Get("scheme");
+absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Args& o) {
+  const std::string scheme = Value(o, "scheme");
   if (scheme == "nginx-md5") {
     su::NginxMd5Options n;
-    n.message = o.Get("message");
-    n.hash_arg = o.Get("hash-arg", n.hash_arg);
-    n.expires_arg = o.Get("expires-arg", n.expires_arg);
+    n.message = Value(o, "message");
+    n.hash_arg = Value(o, "hash-arg", n.hash_arg);
+    n.expires_arg = Value(o, "expires-arg", n.expires_arg);
     n.no_expiry = o.Has("no-expiry");
     return su::NewNginxMd5Verifier(n);
   }
   if (scheme == "nginx-secret")
-    return su::NewNginxSecretVerifier(o.Get("secret"));
+    return su::NewNginxSecretVerifier(Value(o, "secret"));
   if (scheme == "akamai") {
     su::AkamaiOptions a;
-    a.key_hex = o.Get("key");
-    if (o.Has("algorithm") && !ParseHash(o.Get("algorithm"), &a.hash)) {
+    a.key_hex = Value(o, "key");
+    if (o.Has("algorithm") && !ParseHash(Value(o, "algorithm"), &a.hash)) {
       return absl::InvalidArgumentError("unknown --algorithm");
     }
-    a.token_name = o.Get("token-name", a.token_name);
-    a.salt = o.Get("salt");
+    a.token_name = Value(o, "token-name", a.token_name);
+    a.salt = Value(o, "salt");
     a.escape_early = o.Has("escape-early");
     if (!OneChar(o, "field-delimiter", &a.field_delimiter) ||
         !OneChar(o, "acl-delimiter", &a.acl_delimiter)) {
@@ -200,21 +121,18 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
   }
   if (scheme == "cloudfront") {
     su::CloudFrontOptions c;
-    const auto it = o.values.find("key-pair");
-    if (it != o.values.end()) {
-      for (const std::string& pair : it->second) {
+    {
+      for (const std::string& pair : o.GetAll("key-pair")) {
         const size_t eq = pair.find('=');
         if (eq == std::string::npos) {
           return absl::InvalidArgumentError("--key-pair wants ID=PEMFILE");
         }
-        std::ifstream in(pair.substr(eq + 1), std::ios::binary);
-        if (!in) {
+        const auto pem = ReadFile(pair.substr(eq + 1));
+        if (!pem) {
           return absl::InvalidArgumentError("cannot read " +
                                             pair.substr(eq + 1));
         }
-        std::stringstream pem;
-        pem << in.rdbuf();
-        c.keys.emplace_back(pair.substr(0, eq), pem.str());
+        c.keys.emplace_back(pair.substr(0, eq), *pem);
       }
     }
     c.require_sha256 = o.Has("require-sha256");
@@ -223,7 +141,7 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
   if (scheme == "hmac") {
     su::TimedHmacOptions h;
     if (o.Has("secret-hex")) {
-      const std::string hex = o.Get("secret-hex");
+      const std::string hex = Value(o, "secret-hex");
       h.secret.resize(hex.size() / 2);
       size_t len = 0;
       if (!su::internal::DecodeHex(hex,
@@ -232,34 +150,35 @@ absl::StatusOr<std::unique_ptr<su::Verifier>> Build(const Options& o) {
         return absl::InvalidArgumentError("--secret-hex is not hex");
       }
     } else if (o.Has("secret-base64")) {
-      if (!absl::Base64Unescape(o.Get("secret-base64"), &h.secret)) {
+      if (!absl::Base64Unescape(Value(o, "secret-base64"), &h.secret)) {
         return absl::InvalidArgumentError("--secret-base64 is not base64");
       }
     } else {
-      h.secret = o.Get("secret");
+      h.secret = Value(o, "secret");
     }
-    if (o.Has("algorithm") && !ParseHash(o.Get("algorithm"), &h.hash)) {
+    if (o.Has("algorithm") && !ParseHash(Value(o, "algorithm"), &h.hash)) {
       return absl::InvalidArgumentError("unknown --algorithm");
     }
-    const std::string enc = o.Get("encoding", "hex");
-    if (enc == "hex")
+    const std::string enc = Value(o, "encoding", "hex");
+    if (enc == "hex") {
       h.encoding = su::Encoding::kHex;
-    else if (enc == "base64url")
+    } else if (enc == "base64url") {
       h.encoding = su::Encoding::kBase64Url;
-    else if (enc == "base64")
+    } else if (enc == "base64") {
       h.encoding = su::Encoding::kBase64;
-    else
+    } else {
       return absl::InvalidArgumentError("unknown --encoding");
-    h.message = o.Get("message", h.message);
-    h.token_arg = o.Get("token-arg", h.token_arg);
-    h.expires_arg = o.Get("expires-arg", h.expires_arg);
+    }
+    h.message = Value(o, "message", h.message);
+    h.token_arg = Value(o, "token-arg", h.token_arg);
+    h.expires_arg = Value(o, "expires-arg", h.expires_arg);
     if (!OneChar(o, "separator", &h.separator)) {
       return absl::InvalidArgumentError("--separator is one character");
     }
-    h.prefix = o.Get("prefix");
+    h.prefix = Value(o, "prefix");
     if (o.Has("ttl")) {
       try {
-        h.ttl_s = std::stoll(o.Get("ttl"));
+        h.ttl_s = std::stoll(Value(o, "ttl"));
       } catch (const std::exception&) {
         return absl::InvalidArgumentError("--ttl is a number of seconds");
       }
@@ -291,26 +210,61 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-int Verify(const std::vector<std::string>& args) {
-  const auto opts = ParseOptions(args);
-  if (!opts) return kUsage;
-  if (opts->Has("help")) {
+int Verify(const std::vector<std::string>& argv) {
+  const auto args = Args::Parse(
+      argv,
+      {"scheme",
+       "url",
+       "path",
+       "query",
+       "cookie",
+       "header",
+       "ip",
+       "now",
+       "message",
+       "hash-arg",
+       "expires-arg",
+       "secret",
+       "key",
+       "algorithm",
+       "token-name",
+       "salt",
+       "field-delimiter",
+       "acl-delimiter",
+       "key-pair",
+       "secret-hex",
+       "secret-base64",
+       "encoding",
+       "token-arg",
+       "separator",
+       "prefix",
+       "ttl"},
+      {"no-expiry", "escape-early", "require-sha256", "plain-digest", "help"});
+  if (!args) return kExitUsage;
+  if (args->Has("help")) {
     std::cout << kHelp;
-    return kOk;
+    return kExitOk;
   }
-  if (!opts->Has("scheme")) return Usage("--scheme is required");
-  auto verifier = Build(*opts);
-  if (!verifier.ok()) return Usage(std::string(verifier.status().message()));
+  if (!args->positional().empty()) {
+    return UsageError("url verify",
+                      "unexpected argument '" + args->positional()[0] + "'");
+  }
+  if (!args->Has("scheme"))
+    return UsageError("url verify", "--scheme is required");
+  auto verifier = Build(*args);
+  if (!verifier.ok()) {
+    return UsageError("url verify", std::string(verifier.status().message()));
+  }
 
-  std::string path = opts->Get("path"), query = opts->Get("query");
-  if (opts->Has("url")) {
-    const std::string url = opts->Get("url");
+  std::string path = Value(*args, "path"), query = Value(*args, "query");
+  if (args->Has("url")) {
+    const std::string url = Value(*args, "url");
     const size_t q = url.find('?');
     path = url.substr(0, q);
     query = q == std::string::npos ? "" : url.substr(q + 1);
   }
-  const std::string cookie = opts->Get("cookie"), header = opts->Get("header"),
-                    ip = opts->Get("ip");
+  const std::string cookie = Value(*args, "cookie"),
+                    header = Value(*args, "header"), ip = Value(*args, "ip");
   su::Request req;
   req.path = path;
   req.query = query;
@@ -318,46 +272,53 @@ int Verify(const std::vector<std::string>& args) {
   req.header = header;
   req.client_ip = ip;
   req.now_s = std::time(nullptr);
-  if (opts->Has("now")) {
+  if (args->Has("now")) {
     try {
-      req.now_s = std::stoll(opts->Get("now"));
+      req.now_s = std::stoll(Value(*args, "now"));
     } catch (const std::exception&) {
-      return Usage("--now is seconds since the epoch");
+      return UsageError("url verify", "--now is seconds since the epoch");
     }
   }
   su::Result r;
   const edgekit_status s = (*verifier)->Verify(req, &r);
   if (s != EDGEKIT_OK) {
     std::cerr << edgekit_status_name(s) << "\n";
-    return kFailed;
+    return kExitFailed;
   }
-  // Keys in alphabetical order, as a JSON object; fields a link does not
-  // carry are left out.
+  // Keys in alphabetical order; fields a link does not carry are left out.
   std::string out = "{";
-  if (r.expires_s != 0)
+  if (r.expires_s != 0) {
     out += "\"expires\":" + std::to_string(r.expires_s) + ",";
-  if (!r.identity.empty())
+  }
+  if (!r.identity.empty()) {
     out += "\"identity\":" + JsonString(r.identity) + ",";
-  out += "\"scheme\":" + JsonString(opts->Get("scheme")) + ",";
+  }
+  out += "\"scheme\":" + JsonString(Value(*args, "scheme")) + ",";
   if (!r.scope.empty()) out += "\"scope\":" + JsonString(r.scope) + ",";
-  if (r.starts_s != 0) out += "\"starts\":" + std::to_string(r.starts_s) + ",";
+  if (r.starts_s != 0) {
+    out += "\"starts\":" + std::to_string(r.starts_s) + ",";
+  }
   out += "\"status\":\"ok\"}";
   std::cout << out << "\n";
-  return kOk;
+  return kExitOk;
 }
 
 }  // namespace
 
 int UrlCommand(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help" || args[0] == "help") {
-    (args.empty() ? std::cerr : std::cout) << kHelp;
-    return args.empty() ? kUsage : kOk;
+  if (args.empty()) {
+    std::cerr << kHelp;
+    return kExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "help") {
+    std::cout << kHelp;
+    return kExitOk;
   }
   if (args[0] == "verify") {
     return Verify(std::vector<std::string>(args.begin() + 1, args.end()));
   }
   std::cerr << "edgekit url: unknown command '" << args[0] << "'\n" << kHelp;
-  return kUsage;
+  return kExitUsage;
 }
 
 int UrlMain(int argc, char** argv) {
