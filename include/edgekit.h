@@ -9,5 +9,6 @@
 #include "edgekit/status.h"
 #include "edgekit/token.h"
 #include "edgekit/inventory.h"
+#include "edgekit/signed_url.h"
 
 #endif /* EDGEKIT_H */

@@ -53,6 +53,7 @@ int UsageError(const std::string& command, const std::string& message);
 
 // The command groups, each in its own file.
 int TokenCommand(const std::vector<std::string>& args);
+int UrlCommand(const std::vector<std::string>& args);  // url_cmd.cc
 
 // RunMain calls an entry point written as main(argc, argv) with |args|
 // (argv[0] being the subcommand) — the shape some groups keep so their tests

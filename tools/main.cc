@@ -26,6 +26,8 @@ constexpr Group kGroups[] = {
      edgekit::cli::TokenCommand},
     {"region", "inspect an inventory region file (read-only)",
      edgekit::cli::RegionCommand},
+    {"url", "verify nginx, Akamai, CloudFront and timed-HMAC signed URLs",
+     edgekit::cli::UrlCommand},
 };
 
 void Usage(std::ostream& out) {
