@@ -31,9 +31,22 @@ typedef enum edgekit_status {
   EDGEKIT_E_BAD_KEY = 109,         /* key material rejected at load */
   EDGEKIT_E_WRONG_TYPE = 110,      /* a claim exists but has another JSON type */
 
-  /* Signed URLs. */
+  /* Signed URLs. They also use MALFORMED, KEY_NOT_FOUND, BAD_SIGNATURE,
+   * EXPIRED and NOT_YET_VALID above, which mean the same for a link. */
+  EDGEKIT_E_NO_TOKEN = 200,      /* the request carries no token to check */
+  EDGEKIT_E_IP_MISMATCH = 201,   /* the token is bound to another client IP */
+  EDGEKIT_E_PATH_MISMATCH = 202, /* the token does not cover this path */
 
   /* Inventory and rate limits. */
+  EDGEKIT_E_SOLD_OUT = 300,     /* fewer units available than asked for */
+  EDGEKIT_E_BUYER_LIMIT = 301,  /* the buyer would exceed the per-buyer limit */
+  EDGEKIT_E_NO_SPACE = 302,     /* a region table is full; nothing was evicted */
+  EDGEKIT_E_BAD_REGION = 303,   /* memory is not a region of this layout */
+  EDGEKIT_E_UNKNOWN_SKU = 304,  /* the SKU has never had stock */
+  EDGEKIT_E_UNKNOWN_HOLD = 305, /* not a live hold: never issued or confirmed */
+  EDGEKIT_E_HOLD_EXPIRED = 306, /* the hold's TTL passed or it was returned */
+  EDGEKIT_E_RATE_LIMITED = 307, /* over the rate; retry after the time given */
+  EDGEKIT_E_STOCK_RANGE = 308,  /* a stock count would leave its range */
 
   /* Aggregation and summaries. */
 

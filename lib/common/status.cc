@@ -50,8 +50,20 @@ const char* edgekit_status_name(edgekit_status status) {
     case EDGEKIT_E_WRONG_TYPE: return "wrong_type";
 
     // Signed URLs.
+    case EDGEKIT_E_NO_TOKEN: return "no_token";
+    case EDGEKIT_E_IP_MISMATCH: return "ip_mismatch";
+    case EDGEKIT_E_PATH_MISMATCH: return "path_mismatch";
 
     // Inventory and rate limits.
+    case EDGEKIT_E_SOLD_OUT: return "sold_out";
+    case EDGEKIT_E_BUYER_LIMIT: return "buyer_limit";
+    case EDGEKIT_E_NO_SPACE: return "no_space";
+    case EDGEKIT_E_BAD_REGION: return "bad_region";
+    case EDGEKIT_E_UNKNOWN_SKU: return "unknown_sku";
+    case EDGEKIT_E_UNKNOWN_HOLD: return "unknown_hold";
+    case EDGEKIT_E_HOLD_EXPIRED: return "hold_expired";
+    case EDGEKIT_E_RATE_LIMITED: return "rate_limited";
+    case EDGEKIT_E_STOCK_RANGE: return "stock_range";
 
     // Aggregation and summaries.
 
