@@ -45,9 +45,10 @@ bool OptionsOk(const T* options) {
 
 // FIELD reads a member only if the caller's struct is large enough to hold
 // it; older callers get zero, i.e. the default.
-#define FIELD(s, T, m)                                          \
-  ((s)->struct_size >= offsetof(T, m) + sizeof((s)->m) ? (s)->m \
-                                                       : decltype((s)->m)())
+#define FIELD(s, T, m)                                         \
+  ((s)->struct_size >= offsetof(T, m) + sizeof(decltype(T::m)) \
+       ? (s)->m                                                \
+       : decltype((s)->m)())
 
 // A C caller may store any int in an enum field, but C++ may not load one
 // outside the enumerators' range: ENUM_FIELD reads the bytes as an int.
