@@ -3,40 +3,18 @@
 #include "inventory/ticket.h"
 
 #include "absl/strings/str_cat.h"
+#include "token/json.h"
 #include "token/token.h"
 
 namespace edgekit::inventory {
-namespace {
-
-// Appends |s| as a JSON string. Bytes >= 0x80 pass through: the signer's
-// JSON reader then refuses anything that is not UTF-8.
-void AppendJsonString(std::string_view s, std::string* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out->push_back('"');
-  for (const char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (u < 0x20) {
-      absl::StrAppend(out, "\\u00", std::string(1, kHex[u >> 4]),
-                      std::string(1, kHex[u & 15]));
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
-}  // namespace
 
 std::string WinTicketPayload(const Inventory::Sale& sale, uint64_t now_ms,
                              uint32_t ttl_s) {
   const uint64_t now_s = now_ms / 1000;
   std::string out = "{\"sku\":";
-  AppendJsonString(sale.sku, &out);
+  token::AppendJsonString(sale.sku, &out);
   out += ",\"buyer\":";
-  AppendJsonString(sale.buyer, &out);
+  token::AppendJsonString(sale.buyer, &out);
   absl::StrAppend(&out, ",\"hold\":\"", sale.hold, "\",\"qty\":", sale.qty,
                   ",\"iat\":", now_s, ",\"exp\":", now_s + ttl_s, "}");
   return out;
