@@ -20,9 +20,8 @@ std::string WinTicketPayload(const Inventory::Sale& sale, uint64_t now_ms,
   return out;
 }
 
-edgekit_status ConfirmWithTicket(Inventory& inv, uint64_t hold,
-                                 uint64_t now_ms, const keys::KeySet& keys,
-                                 std::string_view alg,
+edgekit_status ConfirmWithTicket(Inventory& inv, uint64_t hold, uint64_t now_ms,
+                                 const keys::KeySet& keys, std::string_view alg,
                                  std::optional<std::string_view> kid,
                                  uint32_t ttl_s, size_t max_len,
                                  std::string* ticket) {
@@ -30,7 +29,8 @@ edgekit_status ConfirmWithTicket(Inventory& inv, uint64_t hold,
   return inv.Confirm(hold, now_ms, [&](const Inventory::Sale& sale) {
     const edgekit_status s = token::Sign(
         keys, alg, kid, WinTicketPayload(sale, now_ms, ttl_s), ticket);
-    if (s == EDGEKIT_E_MALFORMED) return EDGEKIT_E_INVALID_ARGUMENT;  // not UTF-8
+    if (s == EDGEKIT_E_MALFORMED)
+      return EDGEKIT_E_INVALID_ARGUMENT;  // not UTF-8
     if (s != EDGEKIT_OK) return s;
     return ticket->size() > max_len ? EDGEKIT_E_BUFFER_TOO_SMALL : EDGEKIT_OK;
   });

@@ -115,7 +115,8 @@ TEST_F(WinTicket, NamesTheSaleAndVerifiesAtTheOrigin) {
 
   // An independent JWT library agrees (Debian's PyJWT, a test dependency).
   const std::string cmd =
-      "/usr/bin/python3 -c 'import jwt,sys; c=jwt.decode(sys.argv[1], sys.argv[2], "
+      "/usr/bin/python3 -c 'import jwt,sys; c=jwt.decode(sys.argv[1], "
+      "sys.argv[2], "
       "algorithms=[\"HS256\"], options={\"verify_exp\": False}); "
       "assert c[\"sku\"]==\"sku-1\" and c[\"qty\"]==1, c' " +
       ticket + " " + kSecret;
@@ -167,22 +168,22 @@ TEST_F(WinTicket, BadArguments) {
   const uint64_t hold = Acquire("buyer-3");
   char out[8];
   size_t len = 0;
-  EXPECT_EQ(edgekit_inventory_confirm_ticket(nullptr, out, 8, &len, hold,
-                                             kNowMs, keys_, "HS256", 5,
-                                             nullptr, 0, 60),
-            EDGEKIT_E_INVALID_ARGUMENT);
-  EXPECT_EQ(edgekit_inventory_confirm_ticket(inv_, out, 8, &len, hold, kNowMs,
-                                             nullptr, "HS256", 5, nullptr, 0,
-                                             60),
-            EDGEKIT_E_INVALID_ARGUMENT);
-  EXPECT_EQ(edgekit_inventory_confirm_ticket(inv_, nullptr, 8, &len, hold,
-                                             kNowMs, keys_, "HS256", 5,
-                                             nullptr, 0, 60),
-            EDGEKIT_E_INVALID_ARGUMENT);
-  EXPECT_EQ(edgekit_inventory_confirm_ticket(inv_, out, 8, nullptr, hold,
-                                             kNowMs, keys_, "HS256", 5,
-                                             nullptr, 0, 60),
-            EDGEKIT_E_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      edgekit_inventory_confirm_ticket(nullptr, out, 8, &len, hold, kNowMs,
+                                       keys_, "HS256", 5, nullptr, 0, 60),
+      EDGEKIT_E_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      edgekit_inventory_confirm_ticket(inv_, out, 8, &len, hold, kNowMs,
+                                       nullptr, "HS256", 5, nullptr, 0, 60),
+      EDGEKIT_E_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      edgekit_inventory_confirm_ticket(inv_, nullptr, 8, &len, hold, kNowMs,
+                                       keys_, "HS256", 5, nullptr, 0, 60),
+      EDGEKIT_E_INVALID_ARGUMENT);
+  EXPECT_EQ(
+      edgekit_inventory_confirm_ticket(inv_, out, 8, nullptr, hold, kNowMs,
+                                       keys_, "HS256", 5, nullptr, 0, 60),
+      EDGEKIT_E_INVALID_ARGUMENT);
   EXPECT_EQ(Sold(), 0u);
 }
 
