@@ -8,5 +8,6 @@
 #include "edgekit/base.h"
 #include "edgekit/status.h"
 #include "edgekit/token.h"
+#include "edgekit/aggregate.h"
 
 #endif /* EDGEKIT_H */
