@@ -3,6 +3,8 @@
 // Stable names for every status, and the library version: the part of the C
 // ABI that belongs to no capability.
 
+#include <cstring>
+
 #include "edgekit/base.h"
 #include "edgekit/status.h"
 
@@ -27,7 +29,12 @@ const char* edgekit_crypto_backend(void) {
 }
 
 const char* edgekit_status_name(edgekit_status status) {
-  switch (status) {
+  // A C caller may pass any int. Read it as one: in C++ an enum value outside
+  // the enumerators' bit range is undefined behaviour, and UBSan says so.
+  int code;
+  static_assert(sizeof code == sizeof status, "edgekit_status is an int");
+  std::memcpy(&code, &status, sizeof code);
+  switch (code) {
     case EDGEKIT_OK: return "ok";
 
     case EDGEKIT_E_MALFORMED: return "malformed";

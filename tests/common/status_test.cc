@@ -21,8 +21,11 @@ TEST(Version, HeaderMatchesLibrary) {
 }
 
 TEST(Status, UnknownNumbersHaveAName) {
-  EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(12345)), "unknown");
-  EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(-1)), "unknown");
+  // Numbers inside the enum's range that no status uses (yet). Wild ints from
+  // C callers are covered by the C test in tests/capi.
+  for (int n : {1, 99, 199, 555, 899, 999}) {
+    EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(n)), "unknown");
+  }
 }
 
 }  // namespace
