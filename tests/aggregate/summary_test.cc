@@ -27,9 +27,10 @@ using testing::CounterConfig;
 using testing::FullConfig;
 using testing::RandomSummary;
 
+// The committed fixtures, read (and, with EDGEKIT_WRITE_GOLDEN=1, rewritten)
+// in the source tree.
 std::string DataPath(const std::string& name) {
-  const char* src = std::getenv("EDGEKIT_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/tests/aggregate/data/" + name;
+  return std::string(EDGEKIT_AGGREGATE_DATA) + "/" + name;
 }
 
 // The fixtures: three shapes a node emits, built deterministically.
