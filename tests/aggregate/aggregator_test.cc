@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "aggregate/hash.h"
+#include "test_util.h"
 
 namespace edgekit::aggregate {
 namespace {
@@ -223,7 +224,8 @@ void RunAccuracy(bool zipf, uint64_t seed) {
   const int num_keys = 5000;  // more than the table: the tail overflows
   std::map<std::string, Exact> exact;
   uint64_t total = 0;
-  for (int i = 0; i < 1000000; ++i) {
+  const int events = 1000000 / testing::kStreamDivisor;
+  for (int i = 0; i < events; ++i) {
     int id;
     if (zipf) {
       const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
@@ -259,12 +261,14 @@ void RunAccuracy(bool zipf, uint64_t seed) {
     Exact& e = exact.at(k.key);
     ASSERT_EQ(k.count, e.count) << k.key;
     ASSERT_EQ(k.sum, e.sum) << k.key;
+    // The 3-sigma bound is for the estimator's regime, not for a handful of
+    // items (where one register collision is a 5% miss).
     if (e.items.size() >= 100) {
       ++hll_checked;
       const double err = k.hll.Estimate() / e.items.size() - 1;
       hll_outside_3sigma += std::abs(err) > 3 * sigma;
     }
-    if (e.values.size() >= 2000) {
+    if (e.values.size() >= 2000 / testing::kStreamDivisor) {
       std::sort(e.values.begin(), e.values.end());
       for (double q : {0.5, 0.9, 0.99, 0.999}) {
         const double want = static_cast<double>(
@@ -276,7 +280,7 @@ void RunAccuracy(bool zipf, uint64_t seed) {
     }
   }
   // 3 sigma holds for 99.7% of keys in theory; allow 1% here.
-  EXPECT_GT(hll_checked, 50);
+  if (testing::kStreamDivisor == 1) EXPECT_GT(hll_checked, 50);
   EXPECT_LE(hll_outside_3sigma, std::max(1, hll_checked / 100))
       << hll_checked << " keys checked";
   // Top-k recall: of the 10 truly most frequent keys, how many are listed.

@@ -13,6 +13,8 @@
 #include <random>
 #include <vector>
 
+#include "test_util.h"
+
 namespace edgekit::aggregate {
 namespace {
 
@@ -26,8 +28,8 @@ TEST(QuantileMapping, EveryValueWithinAlphaOfItsBucket) {
       ASSERT_LE(std::abs(rep - v) / v, alpha * (1 + 1e-9))
           << "v=" << v << " ppm=" << ppm;
     };
-    for (int64_t v = 1; v < 100000; ++v) check(v);
-    for (int i = 0; i < 200000; ++i) {
+    for (int64_t v = 1; v < 100000 / testing::kStreamDivisor; ++v) check(v);
+    for (int i = 0; i < 200000 / testing::kStreamDivisor; ++i) {
       check(static_cast<int64_t>(rng() >> (1 + rng() % 62)) + 1);
     }
     check(INT64_MAX);
@@ -79,7 +81,7 @@ void CheckStream(std::vector<int64_t> values, uint32_t ppm) {
 TEST(QuantileSketch, UniformStreamWithinAlpha) {
   std::mt19937_64 rng(1);
   std::uniform_int_distribution<int64_t> d(1, 10000000);
-  std::vector<int64_t> v(1000000);
+  std::vector<int64_t> v(1000000 / testing::kStreamDivisor);
   for (auto& x : v) x = d(rng);
   CheckStream(v, 10000);
 }
@@ -87,7 +89,7 @@ TEST(QuantileSketch, UniformStreamWithinAlpha) {
 TEST(QuantileSketch, LognormalLatenciesWithinAlpha) {
   std::mt19937_64 rng(2);
   std::lognormal_distribution<double> d(std::log(2000.0), 1.5);
-  std::vector<int64_t> v(1000000);
+  std::vector<int64_t> v(1000000 / testing::kStreamDivisor);
   for (auto& x : v) x = 1 + static_cast<int64_t>(d(rng));
   CheckStream(v, 10000);
   CheckStream(v, 2000);
@@ -95,7 +97,7 @@ TEST(QuantileSketch, LognormalLatenciesWithinAlpha) {
 
 TEST(QuantileSketch, ZipfValuesWithinAlpha) {
   std::mt19937_64 rng(3);
-  std::vector<int64_t> v(1000000);
+  std::vector<int64_t> v(1000000 / testing::kStreamDivisor);
   for (auto& x : v) {
     // Pareto tail: heavy like object sizes.
     const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
