@@ -6,8 +6,12 @@ function(edgekit_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE edgekit GTest::gtest GTest::gtest_main ${ARG_LIBS})
-  set(props ENVIRONMENT
-      "EDGEKIT_TEST_DATA=${CMAKE_CURRENT_BINARY_DIR}/data;EDGEKIT_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  # The source tree is compiled in; the build-time data folder comes from the
+  # environment. (gtest_discover_tests cannot pass two variables: it splits an
+  # ENVIRONMENT list into separate properties.)
+  target_compile_definitions(${name} PRIVATE
+    EDGEKIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  set(props ENVIRONMENT "EDGEKIT_TEST_DATA=${CMAKE_CURRENT_BINARY_DIR}/data")
   if(ARG_LABELS)
     list(APPEND props LABELS "${ARG_LABELS}")
   endif()

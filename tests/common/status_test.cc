@@ -1,5 +1,7 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "edgekit.h"
@@ -26,6 +28,21 @@ TEST(Status, UnknownNumbersHaveAName) {
   for (int n : {1, 99, 199, 555, 899, 999}) {
     EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(n)), "unknown");
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The build hands every test both data locations (cmake/edgekit_helpers.cmake):
+// the source tree as a macro, the build's data folder in the environment.
+TEST(TestEnvironment, BothDataDirectoriesAreSet) {
+  const char* data = std::getenv("EDGEKIT_TEST_DATA");
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(std::string(data).find(';'), std::string::npos) << data;
+  const std::string source = EDGEKIT_SOURCE_DIR;
+  std::ifstream design(source + "/tests/common/status_test.cc");
+  EXPECT_TRUE(design.good()) << source;
 }
 
 }  // namespace
