@@ -280,7 +280,9 @@ void RunAccuracy(bool zipf, uint64_t seed) {
     }
   }
   // 3 sigma holds for 99.7% of keys in theory; allow 1% here.
-  if (testing::kStreamDivisor == 1) EXPECT_GT(hll_checked, 50);
+  if (testing::kStreamDivisor == 1) {
+    EXPECT_GT(hll_checked, 50);
+  }
   EXPECT_LE(hll_outside_3sigma, std::max(1, hll_checked / 100))
       << hll_checked << " keys checked";
   // Top-k recall: of the 10 truly most frequent keys, how many are listed.

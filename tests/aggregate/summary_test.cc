@@ -30,7 +30,7 @@ using testing::RandomSummary;
 // The committed fixtures, read (and, with EDGEKIT_WRITE_GOLDEN=1, rewritten)
 // in the source tree.
 std::string DataPath(const std::string& name) {
-  return std::string(EDGEKIT_AGGREGATE_DATA) + "/" + name;
+  return std::string(EDGEKIT_SOURCE_DIR) + "/tests/aggregate/data/" + name;
 }
 
 // The fixtures: three shapes a node emits, built deterministically.
