@@ -16,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -172,16 +174,30 @@ struct Fixture {
   std::optional<Aggregator> agg;
 };
 
-void RunUpdates(benchmark::State& state, uint32_t features) {
+// Zipf(1.1)-distributed key indexes, pre-drawn: top-k's realistic input.
+std::vector<uint32_t> ZipfIndexes(size_t keys_n) {
+  std::vector<uint32_t> out(1 << 20);
+  std::mt19937_64 rng(7);
+  for (auto& i : out) {
+    const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
+    i = static_cast<uint32_t>(
+        std::min<double>(static_cast<double>(keys_n - 1), std::pow(u, -1.0 / 1.1) - 1));
+  }
+  return out;
+}
+
+void RunUpdates(benchmark::State& state, uint32_t features, bool zipf = false) {
   AggregatorOptions o;
   o.features = features;
   const size_t keys_n = static_cast<size_t>(state.range(0));
   Fixture f(o, keys_n);
   Picker p;
+  const std::vector<uint32_t> zipf_ix = zipf ? ZipfIndexes(keys_n) : std::vector<uint32_t>{};
   const std::string item(16, 'u');
   uint64_t i = 0;
   for (auto _ : state) {
-    const std::string_view k = f.keys[p.Next(keys_n)];
+    const std::string_view k =
+        f.keys[zipf ? zipf_ix[i & ((1 << 20) - 1)] : p.Next(keys_n)];
     benchmark::DoNotOptimize(
         f.agg->Update(k, kNow, static_cast<int64_t>(i & 4095) + 1, item));
     ++i;
@@ -200,6 +216,17 @@ void BM_Edgekit_ValuesTopK(benchmark::State& state) {
   RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureTopK);
 }
 BENCHMARK(BM_Edgekit_ValuesTopK)->Arg(10000);
+
+void BM_Edgekit_ValuesZipf(benchmark::State& state) {
+  RunUpdates(state, edgekit::aggregate::kFeatureValues, true);
+}
+BENCHMARK(BM_Edgekit_ValuesZipf)->Arg(10000);
+
+void BM_Edgekit_ValuesTopKZipf(benchmark::State& state) {
+  RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureTopK,
+             true);
+}
+BENCHMARK(BM_Edgekit_ValuesTopKZipf)->Arg(10000);
 
 void BM_Edgekit_ValuesHll(benchmark::State& state) {
   RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureHll);
@@ -406,6 +433,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
         {"BM_Baseline_MutexMap/1000000", "BM_Edgekit_Counter/1000000"},
         {"BM_Edgekit_Values/10000", "BM_Floor_Table/10000"},
         {"BM_Edgekit_ValuesTopK/10000", "BM_Edgekit_Values/10000"},
+        {"BM_Edgekit_ValuesTopKZipf/10000", "BM_Edgekit_ValuesZipf/10000"},
         {"BM_Edgekit_ValuesHll/1000", "BM_Edgekit_Values/10000"},
         {"BM_Edgekit_ValuesQuantiles/1000", "BM_Edgekit_Values/10000"},
         {"BM_Floor_Table/10000", "BM_Floor_FetchAdd"},

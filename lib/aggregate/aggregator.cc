@@ -4,7 +4,7 @@
 // for exactly-once counting is in aggregator.h).
 //
 // Layout after the 128-byte region header, each section 64-byte aligned:
-//   control    late_updates (one word, own cache line)
+//   control    late_updates, keys_inserted (one cache line each)
 //   table      region::Table; value words = 2 cells
 //   overflow   2 cells for the overflow key
 //   sketches   (num_slots + 1) x 2 cells x [HLL words | zero count | buckets]
@@ -147,7 +147,7 @@ absl::Status Aggregator::Plan(const AggregatorOptions& o, Sections* s) {
       s->topk_slots == 0 ? 0
                          : 8 + size_t{s->topk_slots} * (3 + s->key_words);
   region::Layout layout;
-  s->control = layout.Add(8);
+  s->control = layout.Add(128);
   const size_t table_bytes = region::TableBytes(s->shape);
   if (table_bytes == 0) return absl::InvalidArgumentError("aggregator: too large");
   s->table = layout.Add(table_bytes);
@@ -168,6 +168,7 @@ void Aggregator::Bind(uint8_t* base, const Sections& s) {
   base_ = base;
   table_ = region::Table(base + s.table, s.shape);
   late_updates_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.control);
+  keys_inserted_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.control + 64);
   overflow_cells_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.overflow);
   sketches_ = s.sketch_words
                   ? reinterpret_cast<std::atomic<uint64_t>*>(base + s.sketches)
@@ -318,16 +319,27 @@ Aggregator::Result Aggregator::Update(std::string_view key, int64_t now_ms,
   Result result = Result::kCounted;
   std::atomic<uint64_t>* cells;
   uint64_t sketch_slot;
-  switch (table_.FindOrInsert(key, hash, &slot, [this](std::atomic<uint64_t>* v) {
-    ResetCell(v, cell_words_);
-    ResetCell(v + cell_words_, cell_words_);
-  })) {
+  // Past key_capacity, keys are only looked up: the table stays at <= 80%
+  // load, so an overflowing key costs a short probe, not max_probes.
+  region::Table::Result found;
+  if (keys_inserted_->load(std::memory_order_relaxed) < options_.key_capacity) {
+    found = table_.FindOrInsert(key, hash, &slot, [this](std::atomic<uint64_t>* v) {
+      ResetCell(v, cell_words_);
+      ResetCell(v + cell_words_, cell_words_);
+    });
+    if (found == region::Table::Result::kInserted) {
+      keys_inserted_->fetch_add(1, std::memory_order_relaxed);
+    }
+  } else {
+    found = table_.Find(key, hash, &slot);
+  }
+  switch (found) {
     case region::Table::Result::kFound:
     case region::Table::Result::kInserted:
       cells = slot.values;
       sketch_slot = slot.index;
       break;
-    default:  // kFull: nothing is dropped, it is counted as overflow
+    default:  // full or past capacity: counted under the overflow key
       cells = overflow_cells_;
       sketch_slot = table_.num_slots();
       result = Result::kOverflow;

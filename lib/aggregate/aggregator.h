@@ -15,7 +15,8 @@
 // in a parallel array indexed by the slot's stable index, two cells per key.
 // The key table is insert-only: keys are never evicted, so size key_capacity
 // for the distinct keys seen over the region's life (or re-format the region
-// at a reload). A key that finds no room is counted in the one overflow key.
+// at a reload). Once key_capacity keys are in (give or take the inserts racing
+// the last one), new keys are counted under the one overflow key.
 //
 // Per key, the memory is (8 + round8(4 + max_key_len) + 16 x cell words)
 // bytes per table slot, with 1.25 slots per unit of key_capacity:
@@ -153,6 +154,7 @@ class Aggregator {
   region::Table table_;
   uint8_t* base_ = nullptr;
   std::atomic<uint64_t>* late_updates_ = nullptr;
+  std::atomic<uint64_t>* keys_inserted_ = nullptr;
   std::atomic<uint64_t>* overflow_cells_ = nullptr;
   std::atomic<uint64_t>* sketches_ = nullptr;
   std::atomic<uint64_t>* topk_ = nullptr;

@@ -167,6 +167,7 @@ TEST(Aggregator, FullTableCountsNewKeysUnderTheOverflowKey) {
   std::vector<Summary> out = a.Flush(6000);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(out[0].has_overflow);
+  EXPECT_EQ(out[0].keys.size(), 16u);  // exactly key_capacity, single writer
   EXPECT_EQ(out[0].overflow.count, static_cast<uint64_t>(overflowed));
   EXPECT_EQ(Total(out[0]), 1000u);
   EXPECT_EQ(out[0].overflow.sum, overflowed);
