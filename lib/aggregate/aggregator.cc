@@ -36,7 +36,7 @@ constexpr uint32_t kMax = 4;
 
 // Cell (and top-k table) state word.
 constexpr uint64_t kWritersMask = (uint64_t{1} << 23) - 1;
-constexpr uint64_t kSealed = uint64_t{1} << 23;
+constexpr uint64_t kSealed = Aggregator::kSealedBitForTesting;
 constexpr int kTagShift = 24;
 constexpr uint64_t kMaxWindowId = (uint64_t{1} << 40) - 2;
 
@@ -301,6 +301,16 @@ SummaryConfig Aggregator::summary_config() const {
   return c;
 }
 
+std::atomic<uint64_t>* Aggregator::CellStateForTesting(std::string_view key,
+                                                       int64_t now_ms) const {
+  region::Table::Slot slot;
+  if (table_.Find(key, table_.Hash(key), &slot) != region::Table::Result::kFound) {
+    return nullptr;
+  }
+  const uint64_t window = static_cast<uint64_t>(now_ms) / options_.window_ms;
+  return slot.values + (window & 1) * cell_words_ + kState;
+}
+
 std::atomic<uint64_t>* Aggregator::SketchWords(uint64_t slot,
                                                uint32_t cell) const {
   return sketches_ + (slot * 2 + cell) * sketch_words_;
@@ -485,9 +495,25 @@ bool Aggregator::DrainCell(std::atomic<uint64_t>* cell, uint64_t slot,
   std::atomic<uint64_t>& state = cell[kState];
   const uint64_t want = window + 1;
   uint64_t s = state.load(std::memory_order_acquire);
-  do {
-    if (Tag(s) != want || (s & kSealed)) return false;
-  } while (!state.compare_exchange_weak(s, s | kSealed, std::memory_order_acq_rel));
+  for (uint32_t spins = 0;;) {
+    if (Tag(s) != want) return false;
+    if (s & kSealed) {
+      // Another flusher is draining it (it will free it in microseconds), or
+      // died doing so: after the bound, take the seal over.
+      if (++spins < kWaitSpins) {
+        Backoff(spins);
+        s = state.load(std::memory_order_acquire);
+      } else if (state.compare_exchange_strong(s, s & ~kSealed,
+                                               std::memory_order_acq_rel)) {
+        s &= ~kSealed;
+        spins = 0;
+      }
+      continue;
+    }
+    if (state.compare_exchange_weak(s, s | kSealed, std::memory_order_acq_rel)) {
+      break;
+    }
+  }
   // Wait for registered writers; a killed one is given up on after the bound.
   for (uint32_t spins = 0; spins < kWaitSpins; ++spins) {
     s = state.load(std::memory_order_acquire);
@@ -627,11 +653,11 @@ void Aggregator::DrainTopK(uint64_t window, Summary* summary) {
 std::optional<Summary> Aggregator::FlushOne(int64_t now_ms) {
   if (now_ms < 0) return std::nullopt;
   const uint64_t current = static_cast<uint64_t>(now_ms) / options_.window_ms;
-  // Pass 1: the oldest ended window that holds data (unsealed cells only: a
-  // sealed one is another flusher's).
+  // Pass 1: the oldest ended window that holds data. Sealed cells count:
+  // DrainCell waits for a live flusher's seal and takes over a dead one's.
   uint64_t oldest = ~uint64_t{0};
   auto consider = [&](uint64_t s) {
-    if (Tag(s) != 0 && !(s & kSealed) && Tag(s) - 1 < current) {
+    if (Tag(s) != 0 && Tag(s) - 1 < current) {
       oldest = std::min(oldest, Tag(s) - 1);
     }
   };

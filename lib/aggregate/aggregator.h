@@ -41,10 +41,11 @@
 // case: a writer registers in the cell for its window (writers + 1) before
 // touching data and deregisters after; the flusher first sets `sealed` (no
 // new writer registers), then waits for writers to reach 0, then drains, then
-// frees the cell. A writer that meets a sealed cell waits for it to be free
-// and claims it again. Both waits are bounded (spinning, then yielding), so a
-// process killed inside either one cannot wedge the others; when a bound
-// runs out, the waiter breaks the seal or drains anyway, and the only cost
+// frees the cell. A writer (or a second flusher) that meets a sealed cell
+// waits for it to be free. Every wait is bounded (spinning, then yielding),
+// so a process killed inside an update or a flush cannot wedge the others;
+// when a bound runs out, the waiter breaks the seal or drains anyway, and the
+// only cost
 // is that the dead (or very stalled) process's update lands in a later
 // window — still exactly once. A writer whose cell belongs to another window
 // (the host flushed two or more windows late, or process clocks disagree)
@@ -136,6 +137,13 @@ class Aggregator {
 
   const AggregatorOptions& options() const { return options_; }
   SummaryConfig summary_config() const;
+
+  // The state word of |key|'s cell for the window holding |now_ms| (nullptr
+  // if the key is not in the table), so tests can freeze it the way a killed
+  // writer (writers + 1) or a killed flusher (sealed) leaves it.
+  std::atomic<uint64_t>* CellStateForTesting(std::string_view key,
+                                             int64_t now_ms) const;
+  static constexpr uint64_t kSealedBitForTesting = uint64_t{1} << 23;
 
  private:
   struct Sections;

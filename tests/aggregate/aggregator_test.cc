@@ -204,6 +204,45 @@ TEST(Aggregator, LateFlushFoldsAWindowIntoTheOldestOneAndSaysSo) {
   EXPECT_EQ(Total(out[1]), 1u);
 }
 
+// A writer killed between registering and deregistering leaves writers + 1
+// in the cell: the flush waits a bounded time, then drains anyway.
+TEST(AggregatorCrash, FlushDoesNotWaitForeverOnADeadWriter) {
+  AggregatorOptions o;
+  o.features = kFeatureValues;
+  auto r = MakeRegion(o);
+  Aggregator a = Format(*r, o);
+  ASSERT_EQ(a.Update("k", 1000, 5, ""), Aggregator::Result::kCounted);
+  std::atomic<uint64_t>* state = a.CellStateForTesting("k", 1000);
+  ASSERT_NE(state, nullptr);
+  state->fetch_add(1);  // the dead writer
+  std::vector<Summary> out = a.Flush(2000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].keys.at(0).count, 1u);
+  EXPECT_EQ(out[0].keys.at(0).sum, 5);
+  EXPECT_EQ(state->load(), 0u);  // the cell is free again
+  ASSERT_EQ(a.Update("k", 3000, 1, ""), Aggregator::Result::kCounted);
+  EXPECT_EQ(a.Flush(4000).size(), 1u);
+}
+
+// A flusher killed mid-drain leaves the cell sealed: the next writer, or the
+// next flusher, waits a bounded time and takes the seal over; nothing
+// already in the cell is lost.
+TEST(AggregatorCrash, NeitherUpdateNorFlushWaitsForeverOnADeadFlusher) {
+  AggregatorOptions o;
+  auto r = MakeRegion(o);
+  Aggregator a = Format(*r, o);
+  ASSERT_EQ(a.Update("k", 1000, 0, ""), Aggregator::Result::kCounted);
+  std::atomic<uint64_t>* state = a.CellStateForTesting("k", 1000);
+  ASSERT_NE(state, nullptr);
+  state->fetch_or(Aggregator::kSealedBitForTesting);  // the dead flusher
+  ASSERT_EQ(a.Update("k", 1500, 0, ""), Aggregator::Result::kCounted);
+  state->fetch_or(Aggregator::kSealedBitForTesting);  // and another one
+  std::vector<Summary> out = a.Flush(2000);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].keys.at(0).count, 2u);
+  EXPECT_EQ(state->load(), 0u);
+}
+
 // Accuracy on synthetic streams: 10^6 events, uniform and Zipf keys.
 struct Exact {
   uint64_t count = 0;
