@@ -115,7 +115,8 @@ EDGEKIT_API void edgekit_aggregator_free(edgekit_aggregator* agg);
  * key's distinct count if not empty. A key that finds the table full is
  * counted under the overflow key and still returns EDGEKIT_OK. Returns
  * EDGEKIT_E_AGG_KEY_TOO_LONG (not counted) for keys over max_key_len and
- * EDGEKIT_E_AGG_BAD_TIME for a negative |now_ms|. Lock-free and
+ * EDGEKIT_E_AGG_BAD_TIME (not counted) for a negative |now_ms| or one more
+ * than 2^40 windows after the epoch. Lock-free and
  * allocation-free; safe from any thread or process. */
 EDGEKIT_API edgekit_status edgekit_aggregator_update(
     edgekit_aggregator* agg, const char* key, size_t key_len, int64_t now_ms,
