@@ -51,7 +51,8 @@ std::vector<std::string> MakeKeys(size_t n) {
   for (size_t i = 0; i < n; ++i) {
     char buf[17];
     x = x * 6364136223846793005ull + 1442695040888963407ull;
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(x));
+    std::snprintf(buf, sizeof buf, "%016llx",
+                  static_cast<unsigned long long>(x));
     keys[i] = std::string(buf, 16);
   }
   return keys;
@@ -60,7 +61,8 @@ std::vector<std::string> MakeKeys(size_t n) {
 struct KeyArray {
   explicit KeyArray(size_t n) : bytes(n * 16) {
     const std::vector<std::string> keys = MakeKeys(n);
-    for (size_t i = 0; i < n; ++i) std::memcpy(&bytes[i * 16], keys[i].data(), 16);
+    for (size_t i = 0; i < n; ++i)
+      std::memcpy(&bytes[i * 16], keys[i].data(), 16);
   }
   std::string_view operator[](size_t i) const { return {&bytes[i * 16], 16}; }
   std::vector<char> bytes;
@@ -85,7 +87,8 @@ struct Mem {
   uint8_t* p;
 };
 
-// ---- Floors ------------------------------------------------------------------
+// ---- Floors
+// ------------------------------------------------------------------
 
 void BM_Floor_FetchAdd(benchmark::State& state) {
   alignas(64) static std::atomic<int64_t> counter{0};
@@ -102,7 +105,8 @@ struct FloorTable {
     char key[16];
     std::atomic<int64_t> count{0};
   };
-  explicit FloorTable(size_t capacity) : n(capacity + (capacity + 3) / 4), mem(n * sizeof(Slot)) {
+  explicit FloorTable(size_t capacity)
+      : n(capacity + (capacity + 3) / 4), mem(n * sizeof(Slot)) {
     slots = reinterpret_cast<Slot*>(mem.p);
   }
   void Insert(std::string_view k) {
@@ -157,7 +161,8 @@ void BM_Baseline_MutexMap(benchmark::State& state) {
 }
 BENCHMARK(BM_Baseline_MutexMap)->Arg(10000)->Arg(1000000);
 
-// ---- edgekit updates -----------------------------------------------------------
+// ---- edgekit updates
+// -----------------------------------------------------------
 
 struct Fixture {
   Fixture(AggregatorOptions o, size_t keys_n) : keys(keys_n) {
@@ -180,8 +185,8 @@ std::vector<uint32_t> ZipfIndexes(size_t keys_n) {
   std::mt19937_64 rng(7);
   for (auto& i : out) {
     const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
-    i = static_cast<uint32_t>(
-        std::min<double>(static_cast<double>(keys_n - 1), std::pow(u, -1.0 / 1.1) - 1));
+    i = static_cast<uint32_t>(std::min<double>(static_cast<double>(keys_n - 1),
+                                               std::pow(u, -1.0 / 1.1) - 1));
   }
   return out;
 }
@@ -192,7 +197,8 @@ void RunUpdates(benchmark::State& state, uint32_t features, bool zipf = false) {
   const size_t keys_n = static_cast<size_t>(state.range(0));
   Fixture f(o, keys_n);
   Picker p;
-  const std::vector<uint32_t> zipf_ix = zipf ? ZipfIndexes(keys_n) : std::vector<uint32_t>{};
+  const std::vector<uint32_t> zipf_ix =
+      zipf ? ZipfIndexes(keys_n) : std::vector<uint32_t>{};
   const std::string item(16, 'u');
   uint64_t i = 0;
   for (auto _ : state) {
@@ -213,7 +219,8 @@ void BM_Edgekit_Values(benchmark::State& state) {
 BENCHMARK(BM_Edgekit_Values)->Arg(10000);
 
 void BM_Edgekit_ValuesTopK(benchmark::State& state) {
-  RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureTopK);
+  RunUpdates(state, edgekit::aggregate::kFeatureValues |
+                        edgekit::aggregate::kFeatureTopK);
 }
 BENCHMARK(BM_Edgekit_ValuesTopK)->Arg(10000);
 
@@ -223,13 +230,16 @@ void BM_Edgekit_ValuesZipf(benchmark::State& state) {
 BENCHMARK(BM_Edgekit_ValuesZipf)->Arg(10000);
 
 void BM_Edgekit_ValuesTopKZipf(benchmark::State& state) {
-  RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureTopK,
-             true);
+  RunUpdates(
+      state,
+      edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureTopK,
+      true);
 }
 BENCHMARK(BM_Edgekit_ValuesTopKZipf)->Arg(10000);
 
 void BM_Edgekit_ValuesHll(benchmark::State& state) {
-  RunUpdates(state, edgekit::aggregate::kFeatureValues | edgekit::aggregate::kFeatureHll);
+  RunUpdates(state, edgekit::aggregate::kFeatureValues |
+                        edgekit::aggregate::kFeatureHll);
 }
 BENCHMARK(BM_Edgekit_ValuesHll)->Arg(1000);
 
@@ -238,7 +248,8 @@ void BM_Edgekit_ValuesQuantiles(benchmark::State& state) {
 }
 BENCHMARK(BM_Edgekit_ValuesQuantiles)->Arg(1000);
 
-// ---- Sketch primitives -----------------------------------------------------------
+// ---- Sketch primitives
+// -----------------------------------------------------------
 
 // HLL update of a 16-byte item in shared-memory registers (lg_k 12, packed
 // 4-bit, CAS-max), hash included; the sketch is past its small range.
@@ -252,8 +263,8 @@ void BM_Sketch_HllUpdate16(benchmark::State& state) {
     std::memcpy(item, &i, 8);
     uint32_t index;
     uint8_t rank;
-    edgekit::aggregate::HllIndexAndRank(edgekit::aggregate::Hash64(item, 16), 12,
-                                        &index, &rank);
+    edgekit::aggregate::HllIndexAndRank(edgekit::aggregate::Hash64(item, 16),
+                                        12, &index, &rank);
     edgekit::aggregate::HllPackedUpdate(regs, index, rank);
     ++i;
   };
@@ -273,7 +284,8 @@ void BM_Sketch_QuantileInsert(benchmark::State& state) {
   for (auto& v : values) v = 1 + static_cast<int64_t>(d(rng));
   size_t i = 0;
   for (auto _ : state) {
-    buckets[m.Index(values[i++ & 65535])].fetch_add(1, std::memory_order_relaxed);
+    buckets[m.Index(values[i++ & 65535])].fetch_add(1,
+                                                    std::memory_order_relaxed);
   }
 }
 BENCHMARK(BM_Sketch_QuantileInsert);
@@ -293,7 +305,8 @@ void BM_Sketch_HllMerge(benchmark::State& state) {
 }
 BENCHMARK(BM_Sketch_HllMerge);
 
-// ---- Flush and merge ----------------------------------------------------------
+// ---- Flush and merge
+// ----------------------------------------------------------
 
 // Flush of one window with 10 k counter+values keys; ns per key reported.
 void BM_Flush10kKeys(benchmark::State& state) {
@@ -305,13 +318,15 @@ void BM_Flush10kKeys(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     const int64_t now = kNow + window * 1000;
-    for (size_t i = 0; i < 10000; ++i) (void)f.agg->Update(f.keys[i], now, 3, "");
+    for (size_t i = 0; i < 10000; ++i)
+      (void)f.agg->Update(f.keys[i], now, 3, "");
     state.ResumeTiming();
     benchmark::DoNotOptimize(f.agg->Flush(now + 1000));
     window += 1;
   }
-  state.counters["ns_per_key"] = benchmark::Counter(
-      10000, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_key"] =
+      benchmark::Counter(10000, benchmark::Counter::kIsIterationInvariantRate |
+                                    benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Flush10kKeys)->Unit(benchmark::kMillisecond);
 
@@ -343,14 +358,16 @@ void BM_Merge1000x10kKeys(benchmark::State& state) {
     edgekit::aggregate::Summary total;
     total.config.values = true;
     for (int i = 0; i < 1000; ++i) {
-      if (!edgekit::aggregate::MergeSummaries(&total, nodes[i % 10]).ok()) std::abort();
+      if (!edgekit::aggregate::MergeSummaries(&total, nodes[i % 10]).ok())
+        std::abort();
     }
     benchmark::DoNotOptimize(total);
   }
 }
 BENCHMARK(BM_Merge1000x10kKeys)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-// ---- 1 and 2 processes on one MAP_SHARED region --------------------------------
+// ---- 1 and 2 processes on one MAP_SHARED region
+// --------------------------------
 
 void PinTo(int cpu) {
   cpu_set_t set;
@@ -383,7 +400,8 @@ void BM_Processes(benchmark::State& state) {
         p.x += static_cast<uint64_t>(c);
         while (go->load() == 0) {
         }
-        for (uint64_t i = 0; i < kOps; ++i) (void)a.Update(f.keys[p.Next(keys_n)], kNow, 1, "");
+        for (uint64_t i = 0; i < kOps; ++i)
+          (void)a.Update(f.keys[p.Next(keys_n)], kNow, 1, "");
         done->fetch_add(1);
         _exit(0);
       }
@@ -393,7 +411,8 @@ void BM_Processes(benchmark::State& state) {
     Picker p;
     const auto t0 = std::chrono::steady_clock::now();
     go->store(1);
-    for (uint64_t i = 0; i < kOps; ++i) (void)f.agg->Update(f.keys[p.Next(keys_n)], kNow, 1, "");
+    for (uint64_t i = 0; i < kOps; ++i)
+      (void)f.agg->Update(f.keys[p.Next(keys_n)], kNow, 1, "");
     done->fetch_add(1);
     while (done->load() < procs) {
     }
@@ -401,16 +420,24 @@ void BM_Processes(benchmark::State& state) {
     state.SetIterationTime(std::chrono::duration<double>(t1 - t0).count());
     for (pid_t pid : kids) waitpid(pid, nullptr, 0);
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kOps * procs));
-  state.counters["agg_ns_per_op"] = benchmark::Counter(
-      static_cast<double>(kOps * procs),
-      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+  state.SetItemsProcessed(
+      static_cast<int64_t>(state.iterations() * kOps * procs));
+  state.counters["agg_ns_per_op"] =
+      benchmark::Counter(static_cast<double>(kOps * procs),
+                         benchmark::Counter::kIsIterationInvariantRate |
+                             benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_Processes)
-    ->Args({1, 10000})->Args({2, 10000})->Args({1, 1000000})->Args({2, 1000000})
-    ->UseManualTime()->Iterations(3)->Unit(benchmark::kMillisecond);
+    ->Args({1, 10000})
+    ->Args({2, 10000})
+    ->Args({1, 1000000})
+    ->Args({2, 1000000})
+    ->UseManualTime()
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond);
 
-// ---- Ratios ----------------------------------------------------------------------
+// ---- Ratios
+// ----------------------------------------------------------------------
 
 // Collects median CPU times and prints ratios to the matching floor.
 class RatioReporter : public benchmark::ConsoleReporter {
@@ -418,7 +445,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& r : runs) {
-      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median") continue;
+      if (r.run_type == Run::RT_Aggregate && r.aggregate_name != "median")
+        continue;
       const std::string name = r.run_name.str();
       medians_[name] = r.GetAdjustedCPUTime();
     }
@@ -444,10 +472,11 @@ class RatioReporter : public benchmark::ConsoleReporter {
       auto a = medians_.find(row[0]);
       auto b = medians_.find(row[1]);
       if (a == medians_.end() || b == medians_.end()) continue;
-      std::printf("  %-34s %9.2f ns  = %6.2fx %s (%.2f ns)\n", row[0], a->second,
-                  a->second / b->second, row[1], b->second);
+      std::printf("  %-34s %9.2f ns  = %6.2fx %s (%.2f ns)\n", row[0],
+                  a->second, a->second / b->second, row[1], b->second);
     }
-    std::printf("  (BM_Processes: see agg_ns_per_op, wall time over all processes)\n");
+    std::printf(
+        "  (BM_Processes: see agg_ns_per_op, wall time over all processes)\n");
   }
 
  private:

@@ -45,7 +45,8 @@ edgekit_summary* Load(const std::string& path) {
   std::optional<std::string> bytes = ReadAll(path);
   if (!bytes) return nullptr;
   edgekit_summary* s = nullptr;
-  const edgekit_status st = edgekit_summary_parse(&s, bytes->data(), bytes->size());
+  const edgekit_status st =
+      edgekit_summary_parse(&s, bytes->data(), bytes->size());
   if (st != EDGEKIT_OK) {
     std::cerr << "edgekit summary: " << path << ": " << edgekit_status_name(st)
               << "\n";

@@ -64,7 +64,7 @@ typedef struct edgekit_summary edgekit_summary;
  * always kept. */
 #define EDGEKIT_AGG_VALUES 1u    /* exact sum, min and max of the value */
 #define EDGEKIT_AGG_HLL 2u       /* distinct items per key */
-#define EDGEKIT_AGG_QUANTILES 4u /* value quantiles per key (implies VALUES) */
+#define EDGEKIT_AGG_QUANTILES 4u /* value quantiles per key; implies VALUES */
 #define EDGEKIT_AGG_TOPK 8u      /* the window's top-k keys */
 
 /* Options for a new aggregator. Set struct_size to sizeof the struct; every
@@ -93,9 +93,9 @@ EDGEKIT_API edgekit_status edgekit_aggregator_region_size(
  * Returns EDGEKIT_E_AGG_REGION_TOO_SMALL if |len| is below the region size,
  * EDGEKIT_E_INVALID_ARGUMENT for bad options or alignment. The caller keeps
  * owning the memory; no process may use it while it is being formatted. */
-EDGEKIT_API edgekit_status edgekit_aggregator_format(
-    edgekit_aggregator** out, void* base, size_t len,
-    const edgekit_aggregator_options* options);
+EDGEKIT_API edgekit_status
+edgekit_aggregator_format(edgekit_aggregator** out, void* base, size_t len,
+                          const edgekit_aggregator_options* options);
 
 /* edgekit_aggregator_attach sets |*out| to a handle on an aggregator another
  * call (possibly another process, or a previous run for an mmap'd file)
@@ -160,9 +160,9 @@ EDGEKIT_API edgekit_status edgekit_summary_merge(edgekit_summary* dst,
 
 /* edgekit_summary_window sets the window [start, end) in ms since the
  * epoch; after merges, the union's bounds. */
-EDGEKIT_API edgekit_status edgekit_summary_window(
-    const edgekit_summary* summary, uint64_t* out_start_ms,
-    uint64_t* out_end_ms);
+EDGEKIT_API edgekit_status
+edgekit_summary_window(const edgekit_summary* summary, uint64_t* out_start_ms,
+                       uint64_t* out_end_ms);
 
 /* edgekit_summary_total_count sets |*out_count| to the events the summary
  * counts: every key's count plus the overflow key's. */
@@ -171,9 +171,9 @@ EDGEKIT_API edgekit_status edgekit_summary_total_count(
 
 /* edgekit_summary_key_count sets |*out_count| to the count of |key|, or 0 if
  * the summary does not list it. */
-EDGEKIT_API edgekit_status edgekit_summary_key_count(
-    const edgekit_summary* summary, uint64_t* out_count, const char* key,
-    size_t key_len);
+EDGEKIT_API edgekit_status
+edgekit_summary_key_count(const edgekit_summary* summary, uint64_t* out_count,
+                          const char* key, size_t key_len);
 
 /* edgekit_summary_free releases |summary|. NULL is a no-op. */
 EDGEKIT_API void edgekit_summary_free(edgekit_summary* summary);

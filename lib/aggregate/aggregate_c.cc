@@ -53,9 +53,12 @@ bool ReadOptions(const edgekit_aggregator_options* in, AggregatorOptions* out) {
 
 edgekit_status ParseStatus(const absl::Status& st) {
   switch (st.code()) {
-    case absl::StatusCode::kOutOfRange: return EDGEKIT_E_SUMMARY_TRUNCATED;
-    case absl::StatusCode::kUnimplemented: return EDGEKIT_E_SUMMARY_VERSION;
-    default: return EDGEKIT_E_SUMMARY_MALFORMED;
+    case absl::StatusCode::kOutOfRange:
+      return EDGEKIT_E_SUMMARY_TRUNCATED;
+    case absl::StatusCode::kUnimplemented:
+      return EDGEKIT_E_SUMMARY_VERSION;
+    default:
+      return EDGEKIT_E_SUMMARY_MALFORMED;
   }
 }
 
@@ -173,7 +176,8 @@ edgekit_status edgekit_summary_parse(edgekit_summary** out, const char* p,
 edgekit_status edgekit_summary_serialize(const edgekit_summary* summary,
                                          char* buf, size_t cap,
                                          size_t* out_len) {
-  if (summary == nullptr || out_len == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
+  if (summary == nullptr || out_len == nullptr)
+    return EDGEKIT_E_INVALID_ARGUMENT;
   try {
     return CopyOut(edgekit::aggregate::SerializeSummary(summary->summary), buf,
                    cap, out_len);
@@ -183,9 +187,9 @@ edgekit_status edgekit_summary_serialize(const edgekit_summary* summary,
 }
 
 edgekit_status edgekit_summary_to_json(const edgekit_summary* summary,
-                                       char* buf, size_t cap,
-                                       size_t* out_len) {
-  if (summary == nullptr || out_len == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
+                                       char* buf, size_t cap, size_t* out_len) {
+  if (summary == nullptr || out_len == nullptr)
+    return EDGEKIT_E_INVALID_ARGUMENT;
   try {
     return CopyOut(edgekit::aggregate::SummaryToJson(summary->summary), buf,
                    cap, out_len);
@@ -225,8 +229,10 @@ edgekit_status edgekit_summary_window(const edgekit_summary* summary,
 
 edgekit_status edgekit_summary_total_count(const edgekit_summary* summary,
                                            uint64_t* out_count) {
-  if (summary == nullptr || out_count == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
-  uint64_t n = summary->summary.has_overflow ? summary->summary.overflow.count : 0;
+  if (summary == nullptr || out_count == nullptr)
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  uint64_t n =
+      summary->summary.has_overflow ? summary->summary.overflow.count : 0;
   for (const auto& k : summary->summary.keys) n += k.count;
   *out_count = n;
   return EDGEKIT_OK;

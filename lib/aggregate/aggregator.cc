@@ -98,10 +98,12 @@ absl::StatusOr<AggregatorOptions> Aggregator::Resolve(AggregatorOptions o) {
     return absl::InvalidArgumentError("aggregator: hll_lg_k without HLL");
   }
   if (o.features & kFeatureQuantiles) {
-    if (o.quantile_alpha_ppm == 0) o.quantile_alpha_ppm = kQuantileDefaultAlphaPpm;
+    if (o.quantile_alpha_ppm == 0)
+      o.quantile_alpha_ppm = kQuantileDefaultAlphaPpm;
     if (o.quantile_buckets == 0) o.quantile_buckets = kQuantileDefaultBuckets;
   } else if (o.quantile_alpha_ppm != 0 || o.quantile_buckets != 0) {
-    return absl::InvalidArgumentError("aggregator: quantile options without quantiles");
+    return absl::InvalidArgumentError(
+        "aggregator: quantile options without quantiles");
   }
   if (o.features & kFeatureTopK) {
     if (o.topk_k == 0) o.topk_k = 10;
@@ -114,10 +116,12 @@ absl::StatusOr<AggregatorOptions> Aggregator::Resolve(AggregatorOptions o) {
       return absl::InvalidArgumentError("aggregator: topk_slots out of range");
     }
   } else if (o.topk_k != 0 || o.topk_slots != 0) {
-    return absl::InvalidArgumentError("aggregator: top-k options without top-k");
+    return absl::InvalidArgumentError(
+        "aggregator: top-k options without top-k");
   }
   if (o.window_ms < kMinWindowMs || o.window_ms > kMaxWindowMs) {
-    return absl::InvalidArgumentError("aggregator: window_ms out of 1 s .. 1 h");
+    return absl::InvalidArgumentError(
+        "aggregator: window_ms out of 1 s .. 1 h");
   }
   if (o.max_key_len > region::kMaxKeyLen || o.max_key_len > kMaxSummaryKeyLen) {
     return absl::InvalidArgumentError("aggregator: max_key_len too large");
@@ -134,27 +138,27 @@ absl::StatusOr<AggregatorOptions> Aggregator::Resolve(AggregatorOptions o) {
 
 absl::Status Aggregator::Plan(const AggregatorOptions& o, Sections* s) {
   s->cell_words = (o.features & kFeatureValues) ? 5 : 2;
-  s->shape = region::ShapeFor(o.key_capacity, o.max_key_len,
-                              2 * s->cell_words, o.seed);
+  s->shape = region::ShapeFor(o.key_capacity, o.max_key_len, 2 * s->cell_words,
+                              o.seed);
   if (absl::Status st = region::ValidateShape(s->shape); !st.ok()) return st;
   s->hll_words = (o.features & kFeatureHll) ? HllPackedWords(o.hll_lg_k) : 0;
-  s->sketch_words = s->hll_words + ((o.features & kFeatureQuantiles)
-                                        ? size_t{o.quantile_buckets} + 1
-                                        : 0);
+  s->sketch_words =
+      s->hll_words +
+      ((o.features & kFeatureQuantiles) ? size_t{o.quantile_buckets} + 1 : 0);
   s->topk_slots = o.topk_slots;
   s->key_words = (o.max_key_len + 7) / 8;
   s->topk_table_words =
-      s->topk_slots == 0 ? 0
-                         : 8 + size_t{s->topk_slots} * (3 + s->key_words);
+      s->topk_slots == 0 ? 0 : 8 + size_t{s->topk_slots} * (3 + s->key_words);
   region::Layout layout;
   s->control = layout.Add(128);
   const size_t table_bytes = region::TableBytes(s->shape);
-  if (table_bytes == 0) return absl::InvalidArgumentError("aggregator: too large");
+  if (table_bytes == 0)
+    return absl::InvalidArgumentError("aggregator: too large");
   s->table = layout.Add(table_bytes);
   s->overflow = layout.AddArray(2 * s->cell_words, 8);
   if (s->sketch_words != 0) {
-    s->sketches = layout.AddArray((s->shape.num_slots + 1) * 2,
-                                  s->sketch_words * 8);
+    s->sketches =
+        layout.AddArray((s->shape.num_slots + 1) * 2, s->sketch_words * 8);
   }
   if (s->topk_table_words != 0) {
     s->topk = layout.AddArray(2, s->topk_table_words * 8);
@@ -168,7 +172,8 @@ void Aggregator::Bind(uint8_t* base, const Sections& s) {
   base_ = base;
   table_ = region::Table(base + s.table, s.shape);
   late_updates_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.control);
-  keys_inserted_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.control + 64);
+  keys_inserted_ =
+      reinterpret_cast<std::atomic<uint64_t>*>(base + s.control + 64);
   overflow_cells_ = reinterpret_cast<std::atomic<uint64_t>*>(base + s.overflow);
   sketches_ = s.sketch_words
                   ? reinterpret_cast<std::atomic<uint64_t>*>(base + s.sketches)
@@ -187,7 +192,8 @@ void Aggregator::Bind(uint8_t* base, const Sections& s) {
   }
 }
 
-absl::StatusOr<size_t> Aggregator::RegionSize(const AggregatorOptions& options) {
+absl::StatusOr<size_t> Aggregator::RegionSize(
+    const AggregatorOptions& options) {
   absl::StatusOr<AggregatorOptions> o = Resolve(options);
   if (!o.ok()) return o.status();
   Sections s;
@@ -199,7 +205,8 @@ namespace {
 
 // Identity values of a cell: what a drained cell holds.
 void ResetCell(std::atomic<uint64_t>* cell, uint32_t cell_words) {
-  for (uint32_t i = 0; i < cell_words; ++i) cell[i].store(0, std::memory_order_relaxed);
+  for (uint32_t i = 0; i < cell_words; ++i)
+    cell[i].store(0, std::memory_order_relaxed);
   if (cell_words > kMax) {
     cell[kMin].store(static_cast<uint64_t>(std::numeric_limits<int64_t>::max()),
                      std::memory_order_relaxed);
@@ -210,9 +217,10 @@ void ResetCell(std::atomic<uint64_t>* cell, uint32_t cell_words) {
 
 }  // namespace
 
-absl::StatusOr<Aggregator> Aggregator::Format(void* base, size_t len,
-                                              const AggregatorOptions& options) {
-  if (base == nullptr || reinterpret_cast<uintptr_t>(base) % region::kRegionAlign) {
+absl::StatusOr<Aggregator> Aggregator::Format(
+    void* base, size_t len, const AggregatorOptions& options) {
+  if (base == nullptr ||
+      reinterpret_cast<uintptr_t>(base) % region::kRegionAlign) {
     return absl::InvalidArgumentError("aggregator: region NULL or misaligned");
   }
   absl::StatusOr<AggregatorOptions> o = Resolve(options);
@@ -244,9 +252,17 @@ absl::StatusOr<Aggregator> Aggregator::Format(void* base, size_t len,
   d.kind = region::kKindAggregate;
   d.kind_version = kKindVersion;
   d.total_size = s.total;
-  d.params = {o->key_capacity, o->max_key_len, o->window_ms, o->features,
-              o->hll_lg_k,     o->quantile_alpha_ppm, o->quantile_buckets,
-              o->topk_k,       o->topk_slots,   o->seed, 0};
+  d.params = {o->key_capacity,
+              o->max_key_len,
+              o->window_ms,
+              o->features,
+              o->hll_lg_k,
+              o->quantile_alpha_ppm,
+              o->quantile_buckets,
+              o->topk_k,
+              o->topk_slots,
+              o->seed,
+              0};
   region::WriteHeader(base, d);
   return a;
 }
@@ -259,7 +275,8 @@ absl::StatusOr<Aggregator> Aggregator::Attach(void* base, size_t len) {
   if (p[1] > UINT32_MAX || p[2] > UINT32_MAX || p[3] > UINT32_MAX ||
       p[4] > UINT32_MAX || p[5] > UINT32_MAX || p[6] > UINT32_MAX ||
       p[7] > UINT32_MAX || p[8] > UINT32_MAX || p[10] != 0) {
-    return absl::FailedPreconditionError("aggregator: header parameters out of range");
+    return absl::FailedPreconditionError(
+        "aggregator: header parameters out of range");
   }
   AggregatorOptions o;
   o.key_capacity = p[0];
@@ -283,7 +300,8 @@ absl::StatusOr<Aggregator> Aggregator::Attach(void* base, size_t len) {
       r->quantile_buckets != o.quantile_buckets || r->topk_k != o.topk_k ||
       r->topk_slots != o.topk_slots || !Plan(o, &s).ok() ||
       s.total != d->total_size) {
-    return absl::FailedPreconditionError("aggregator: header parameters inconsistent");
+    return absl::FailedPreconditionError(
+        "aggregator: header parameters inconsistent");
   }
   Aggregator a;
   a.options_ = o;
@@ -304,7 +322,8 @@ SummaryConfig Aggregator::summary_config() const {
 std::atomic<uint64_t>* Aggregator::CellStateForTesting(std::string_view key,
                                                        int64_t now_ms) const {
   region::Table::Slot slot;
-  if (table_.Find(key, table_.Hash(key), &slot) != region::Table::Result::kFound) {
+  if (table_.Find(key, table_.Hash(key), &slot) !=
+      region::Table::Result::kFound) {
     return nullptr;
   }
   const uint64_t window = static_cast<uint64_t>(now_ms) / options_.window_ms;
@@ -333,10 +352,11 @@ Aggregator::Result Aggregator::Update(std::string_view key, int64_t now_ms,
   // load, so an overflowing key costs a short probe, not max_probes.
   region::Table::Result found;
   if (keys_inserted_->load(std::memory_order_relaxed) < options_.key_capacity) {
-    found = table_.FindOrInsert(key, hash, &slot, [this](std::atomic<uint64_t>* v) {
-      ResetCell(v, cell_words_);
-      ResetCell(v + cell_words_, cell_words_);
-    });
+    found =
+        table_.FindOrInsert(key, hash, &slot, [this](std::atomic<uint64_t>* v) {
+          ResetCell(v, cell_words_);
+          ResetCell(v + cell_words_, cell_words_);
+        });
     if (found == region::Table::Result::kInserted) {
       keys_inserted_->fetch_add(1, std::memory_order_relaxed);
     }
@@ -378,7 +398,8 @@ Aggregator::Result Aggregator::Update(std::string_view key, int64_t now_ms,
       if (++spins < kWaitSpins) {
         Backoff(spins);
         s = state.load(std::memory_order_acquire);
-      } else if (state.compare_exchange_strong(s, 0, std::memory_order_acq_rel)) {
+      } else if (state.compare_exchange_strong(s, 0,
+                                               std::memory_order_acq_rel)) {
         s = 0;
         spins = 0;
       }
@@ -395,7 +416,8 @@ Aggregator::Result Aggregator::Update(std::string_view key, int64_t now_ms,
 
   cell[kCount].fetch_add(1, std::memory_order_relaxed);
   if (cell_words_ > kMax) {
-    cell[kSum].fetch_add(static_cast<uint64_t>(value), std::memory_order_relaxed);
+    cell[kSum].fetch_add(static_cast<uint64_t>(value),
+                         std::memory_order_relaxed);
     uint64_t cur = cell[kMin].load(std::memory_order_relaxed);
     while (value < static_cast<int64_t>(cur) &&
            !cell[kMin].compare_exchange_weak(cur, static_cast<uint64_t>(value),
@@ -454,14 +476,16 @@ void Aggregator::TopKUpdate(std::string_view key, uint64_t hash,
       uint64_t v = words[i].load(std::memory_order_relaxed);
       if ((v >> 40) == fp) {
         while ((v >> 40) == fp) {
-          if (words[i].compare_exchange_weak(v, v + 1, std::memory_order_relaxed)) {
+          if (words[i].compare_exchange_weak(v, v + 1,
+                                             std::memory_order_relaxed)) {
             return;
           }
         }
         raced = true;  // replaced under us: look again
         break;
       }
-      if ((v & kCountMask) < (min_word & kCountMask) || min_word == ~uint64_t{0}) {
+      if ((v & kCountMask) < (min_word & kCountMask) ||
+          min_word == ~uint64_t{0}) {
         min_word = v;
         min_i = i;
       }
@@ -470,8 +494,9 @@ void Aggregator::TopKUpdate(std::string_view key, uint64_t hash,
     // Space-Saving: the key takes over the smallest counter, inheriting its
     // count as its error.
     const uint64_t min_count = min_word & kCountMask;
-    if (!words[min_i].compare_exchange_strong(
-            min_word, (fp << 40) | (min_count + 1), std::memory_order_relaxed)) {
+    if (!words[min_i].compare_exchange_strong(min_word,
+                                              (fp << 40) | (min_count + 1),
+                                              std::memory_order_relaxed)) {
       continue;
     }
     const size_t e = set * kWays + min_i;
@@ -482,7 +507,8 @@ void Aggregator::TopKUpdate(std::string_view key, uint64_t hash,
     meta[e].store(kMetaWriting, std::memory_order_relaxed);
     for (uint32_t w = 0; w < key_words_ && w * 8 < key.size(); ++w) {
       uint64_t chunk = 0;
-      std::memcpy(&chunk, key.data() + w * 8, std::min<size_t>(8, key.size() - w * 8));
+      std::memcpy(&chunk, key.data() + w * 8,
+                  std::min<size_t>(8, key.size() - w * 8));
       keys[w].store(chunk, std::memory_order_relaxed);
     }
     meta[e].store(key.size() + 1, std::memory_order_release);
@@ -510,7 +536,8 @@ bool Aggregator::DrainCell(std::atomic<uint64_t>* cell, uint64_t slot,
       }
       continue;
     }
-    if (state.compare_exchange_weak(s, s | kSealed, std::memory_order_acq_rel)) {
+    if (state.compare_exchange_weak(s, s | kSealed,
+                                    std::memory_order_acq_rel)) {
       break;
     }
   }
@@ -526,7 +553,8 @@ bool Aggregator::DrainCell(std::atomic<uint64_t>* cell, uint64_t slot,
   if (drained) {
     out->count = count;
     if (cell_words_ > kMax) {
-      out->sum = static_cast<int64_t>(cell[kSum].exchange(0, std::memory_order_acq_rel));
+      out->sum = static_cast<int64_t>(
+          cell[kSum].exchange(0, std::memory_order_acq_rel));
       out->min = static_cast<int64_t>(cell[kMin].exchange(
           static_cast<uint64_t>(std::numeric_limits<int64_t>::max()),
           std::memory_order_acq_rel));
@@ -544,7 +572,8 @@ bool Aggregator::DrainCell(std::atomic<uint64_t>* cell, uint64_t slot,
           if (sk[w].load(std::memory_order_relaxed) == 0) continue;
           const uint64_t word = sk[w].exchange(0, std::memory_order_acq_rel);
           for (uint32_t i = 0; i < kHllRegistersPerWord; ++i) {
-            const uint32_t index = static_cast<uint32_t>(w) * kHllRegistersPerWord + i;
+            const uint32_t index =
+                static_cast<uint32_t>(w) * kHllRegistersPerWord + i;
             if (index < m) out->hll.Raise(index, HllPackedValue(word, i));
           }
         }
@@ -577,8 +606,8 @@ bool Aggregator::DrainCell(std::atomic<uint64_t>* cell, uint64_t slot,
 void Aggregator::DrainTopK(uint64_t window, Summary* summary) {
   std::atomic<uint64_t>* t = topk_ + (window & 1) * topk_table_words_;
   uint64_t s = t[0].load(std::memory_order_acquire);
-  if (Tag(s) != window + 1 ||
-      !t[0].compare_exchange_strong(s, s | kSealed, std::memory_order_acq_rel)) {
+  if (Tag(s) != window + 1 || !t[0].compare_exchange_strong(
+                                  s, s | kSealed, std::memory_order_acq_rel)) {
     return;
   }
   std::atomic<uint64_t>* words = t + 8;
@@ -601,8 +630,10 @@ void Aggregator::DrainTopK(uint64_t window, Summary* summary) {
       if (known) {
         key.resize(static_cast<size_t>(m - 1));
         for (size_t w = 0; w * 8 < key.size(); ++w) {
-          const uint64_t chunk = keys[e * key_words_ + w].load(std::memory_order_relaxed);
-          std::memcpy(&key[w * 8], &chunk, std::min<size_t>(8, key.size() - w * 8));
+          const uint64_t chunk =
+              keys[e * key_words_ + w].load(std::memory_order_relaxed);
+          std::memcpy(&key[w * 8], &chunk,
+                      std::min<size_t>(8, key.size() - w * 8));
         }
         // Two claimers racing on one entry can interleave key bytes: keep
         // the key only if it still hashes to the entry's fingerprint.
@@ -625,8 +656,9 @@ void Aggregator::DrainTopK(uint64_t window, Summary* summary) {
   }
 
   // One key may hold two entries (two first updates racing): add them.
-  std::sort(topk.entries.begin(), topk.entries.end(),
-            [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
+  std::sort(
+      topk.entries.begin(), topk.entries.end(),
+      [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
   std::vector<TopKEntry> merged;
   for (TopKEntry& e : topk.entries) {
     if (!merged.empty() && merged.back().key == e.key) {
@@ -641,9 +673,11 @@ void Aggregator::DrainTopK(uint64_t window, Summary* summary) {
   std::vector<TopKEntry> out;
   size_t j = 0;
   for (const KeyStats& k : summary->keys) {
-    while (j < merged.size() && merged[j].key < k.key) out.push_back(std::move(merged[j++]));
+    while (j < merged.size() && merged[j].key < k.key)
+      out.push_back(std::move(merged[j++]));
     const bool listed = j < merged.size() && merged[j].key == k.key;
-    if (listed || k.count > topk.threshold) out.push_back({k.key, k.count, k.count});
+    if (listed || k.count > topk.threshold)
+      out.push_back({k.key, k.count, k.count});
     if (listed) ++j;
   }
   while (j < merged.size()) out.push_back(std::move(merged[j++]));
@@ -666,7 +700,8 @@ std::optional<Summary> Aggregator::FlushOne(int64_t now_ms) {
     consider(v[cell_words_ + kState].load(std::memory_order_acquire));
   });
   consider(overflow_cells_[kState].load(std::memory_order_acquire));
-  consider(overflow_cells_[cell_words_ + kState].load(std::memory_order_acquire));
+  consider(
+      overflow_cells_[cell_words_ + kState].load(std::memory_order_acquire));
   if (topk_ != nullptr) {
     consider(topk_[0].load(std::memory_order_acquire));
     consider(topk_[topk_table_words_].load(std::memory_order_acquire));
@@ -679,14 +714,14 @@ std::optional<Summary> Aggregator::FlushOne(int64_t now_ms) {
   summary.config = summary_config();
   summary.window_start_ms = oldest * options_.window_ms;
   summary.window_end_ms = summary.window_start_ms + options_.window_ms;
-  table_.ForEach([&](uint64_t index, std::string_view key,
-                     std::atomic<uint64_t>* v) {
-    KeyStats k;
-    if (DrainCell(v + parity * cell_words_, index, parity, oldest, &k)) {
-      k.key.assign(key.data(), key.size());
-      summary.keys.push_back(std::move(k));
-    }
-  });
+  table_.ForEach(
+      [&](uint64_t index, std::string_view key, std::atomic<uint64_t>* v) {
+        KeyStats k;
+        if (DrainCell(v + parity * cell_words_, index, parity, oldest, &k)) {
+          k.key.assign(key.data(), key.size());
+          summary.keys.push_back(std::move(k));
+        }
+      });
   summary.has_overflow =
       DrainCell(overflow_cells_ + parity * cell_words_, table_.num_slots(),
                 parity, oldest, &summary.overflow);
@@ -699,7 +734,8 @@ std::optional<Summary> Aggregator::FlushOne(int64_t now_ms) {
 
 std::vector<Summary> Aggregator::Flush(int64_t now_ms) {
   std::vector<Summary> out;
-  while (std::optional<Summary> s = FlushOne(now_ms)) out.push_back(std::move(*s));
+  while (std::optional<Summary> s = FlushOne(now_ms))
+    out.push_back(std::move(*s));
   return out;
 }
 

@@ -88,11 +88,11 @@ inline constexpr uint32_t kMaxWindowMs = 3600000;
 
 // Zero means "default" in every field.
 struct AggregatorOptions {
-  uint64_t key_capacity = 0;  // default 1024
-  uint32_t max_key_len = 0;   // default 64, at most region::kMaxKeyLen
-  uint32_t window_ms = 0;     // default 1000; 1000 .. 3,600,000
-  uint32_t features = 0;      // kFeature* bits; quantiles imply values
-  uint32_t hll_lg_k = 0;      // default 12; 4 .. 16
+  uint64_t key_capacity = 0;        // default 1024
+  uint32_t max_key_len = 0;         // default 64, at most region::kMaxKeyLen
+  uint32_t window_ms = 0;           // default 1000; 1000 .. 3,600,000
+  uint32_t features = 0;            // kFeature* bits; quantiles imply values
+  uint32_t hll_lg_k = 0;            // default 12; 4 .. 16
   uint32_t quantile_alpha_ppm = 0;  // default 10000 (1%)
   uint32_t quantile_buckets = 0;    // default 2048
   uint32_t topk_k = 0;              // default 10

@@ -38,8 +38,8 @@ constexpr uint64_t kK2 = 0xa0761d6478bd642full;
 
 }  // namespace internal
 
-// Hash64 hashes |len| bytes at |data|. Stable across runs, hosts (little-endian)
-// and versions of edgekit that write summary format version 1.
+// Hash64 hashes |len| bytes at |data|. Stable across runs, hosts
+// (little-endian) and versions of edgekit that write summary format version 1.
 inline uint64_t Hash64(const void* data, size_t len) {
   using internal::Fold;
   const auto* p = static_cast<const unsigned char*>(data);
@@ -67,7 +67,9 @@ inline uint64_t Hash64(const void* data, size_t len) {
   return Fold(h ^ internal::kK0, h ^ internal::kK2);
 }
 
-inline uint64_t Hash64(std::string_view s) { return Hash64(s.data(), s.size()); }
+inline uint64_t Hash64(std::string_view s) {
+  return Hash64(s.data(), s.size());
+}
 
 }  // namespace edgekit::aggregate
 

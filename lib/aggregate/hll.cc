@@ -129,9 +129,8 @@ void HllSketch::Merge(const HllSketch& other) {
   if (other.empty()) return;
   if (!other.dense_.empty() && dense_.empty()) Densify();
   if (!dense_.empty()) {
-    other.ForEachNonZero([this](uint32_t i, uint8_t v) {
-      dense_[i] = std::max(dense_[i], v);
-    });
+    other.ForEachNonZero(
+        [this](uint32_t i, uint8_t v) { dense_[i] = std::max(dense_[i], v); });
     return;
   }
   // Both sparse: a linear merge of two sorted lists.

@@ -64,11 +64,9 @@ uint64_t QuantileSketch::total() const {
 
 void QuantileSketch::Add(uint32_t index, uint64_t count) {
   if (count == 0) return;
-  auto it = std::lower_bound(
-      buckets.begin(), buckets.end(), index,
-      [](const std::pair<uint32_t, uint64_t>& b, uint32_t i) {
-        return b.first < i;
-      });
+  auto it = std::lower_bound(buckets.begin(), buckets.end(), index,
+                             [](const std::pair<uint32_t, uint64_t>& b,
+                                uint32_t i) { return b.first < i; });
   if (it != buckets.end() && it->first == index) {
     it->second += count;
   } else {

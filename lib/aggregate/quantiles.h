@@ -53,8 +53,8 @@ class QuantileMapping {
     const double d = static_cast<double>(v);
     std::memcpy(&bits, &d, sizeof bits);
     const int exponent = static_cast<int>(bits >> 52) - 1023;
-    uint64_t mantissa_bits = (bits & ((uint64_t{1} << 52) - 1)) |
-                             (uint64_t{1023} << 52);
+    uint64_t mantissa_bits =
+        (bits & ((uint64_t{1} << 52) - 1)) | (uint64_t{1023} << 52);
     double s;
     std::memcpy(&s, &mantissa_bits, sizeof s);
     s -= 1.0;

@@ -20,7 +20,8 @@ absl::Status ValidateSummaryConfig(const SummaryConfig& c) {
       return absl::InvalidArgumentError("quantile alpha out of range");
     }
     if (c.quantile_buckets < 2 ||
-        c.quantile_buckets > QuantileMapping::MaxBuckets(c.quantile_alpha_ppm)) {
+        c.quantile_buckets >
+            QuantileMapping::MaxBuckets(c.quantile_alpha_ppm)) {
       return absl::InvalidArgumentError("quantile bucket count out of range");
     }
   }

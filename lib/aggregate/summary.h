@@ -35,11 +35,11 @@ namespace edgekit::aggregate {
 inline constexpr size_t kMaxSummaryKeyLen = 4096;
 
 struct SummaryConfig {
-  bool values = false;        // sum, min and max per key
-  int hll_lg_k = 0;           // 0: no distinct counts
+  bool values = false;              // sum, min and max per key
+  int hll_lg_k = 0;                 // 0: no distinct counts
   uint32_t quantile_alpha_ppm = 0;  // with quantile_buckets; 0: no quantiles
   uint32_t quantile_buckets = 0;
-  uint32_t topk_k = 0;        // 0: no top-k
+  uint32_t topk_k = 0;  // 0: no top-k
 
   bool has_quantiles() const { return quantile_buckets != 0; }
   bool operator==(const SummaryConfig& o) const {
@@ -79,8 +79,8 @@ struct Summary {
   uint64_t late_updates = 0;
   std::vector<KeyStats> keys;  // sorted by key, keys unique
   bool has_overflow = false;
-  KeyStats overflow;           // keys that found no room in the key table
-  TopK topk;                   // empty unless config.topk_k != 0
+  KeyStats overflow;  // keys that found no room in the key table
+  TopK topk;          // empty unless config.topk_k != 0
 
   // Find returns the record for |key| or nullptr.
   const KeyStats* Find(std::string_view key) const;

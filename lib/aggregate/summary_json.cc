@@ -88,8 +88,8 @@ std::string SummaryToJson(const Summary& s) {
   keys.reserve(s.keys.size());
   for (const KeyStats& k : s.keys) keys.push_back(Stats(c, k, true));
   root["keys"] = picojson::value(keys);
-  root["overflow"] = s.has_overflow ? Stats(c, s.overflow, false)
-                                    : picojson::value();
+  root["overflow"] =
+      s.has_overflow ? Stats(c, s.overflow, false) : picojson::value();
   if (c.topk_k != 0) {
     picojson::array top;
     for (const TopKEntry& e : s.topk.Top(c.topk_k)) {

@@ -147,7 +147,8 @@ void PutBytes(std::string* out, std::string_view s) {
 
 class Reader {
  public:
-  explicit Reader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  explicit Reader(std::string_view in)
+      : p_(in.data()), end_(in.data() + in.size()) {}
 
   size_t remaining() const { return static_cast<size_t>(end_ - p_); }
 
@@ -184,7 +185,8 @@ class Reader {
     return absl::OutOfRangeError("truncated summary");
   }
   static absl::Status Malformed(std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("malformed summary: ", std::string(why)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed summary: ", std::string(why)));
   }
 
  private:
@@ -192,10 +194,10 @@ class Reader {
   const char* end_;
 };
 
-#define EDGEKIT_RETURN_IF_ERROR(expr)      \
-  do {                                     \
-    absl::Status _st = (expr);             \
-    if (!_st.ok()) return _st;             \
+#define EDGEKIT_RETURN_IF_ERROR(expr) \
+  do {                                \
+    absl::Status _st = (expr);        \
+    if (!_st.ok()) return _st;        \
   } while (0)
 
 absl::Status ReadKey(Reader& r, std::string* key) {
@@ -348,9 +350,9 @@ absl::StatusOr<Summary> ParseSummary(std::string_view bytes) {
   EDGEKIT_RETURN_IF_ERROR(r.Byte(&version));
   EDGEKIT_RETURN_IF_ERROR(r.Byte(&family));
   if (version != kFormatVersion || family != kFamilyWindowSummary) {
-    return absl::UnimplementedError(
-        absl::StrCat("summary format version ", version, " family ", family,
-                     " is not supported"));
+    return absl::UnimplementedError(absl::StrCat("summary format version ",
+                                                 version, " family ", family,
+                                                 " is not supported"));
   }
   EDGEKIT_RETURN_IF_ERROR(r.Byte(&flags_lo));
   EDGEKIT_RETURN_IF_ERROR(r.Byte(&flags_hi));

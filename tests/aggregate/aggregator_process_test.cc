@@ -23,7 +23,8 @@ using testing::IngestControl;
 
 struct Shared {
   explicit Shared(size_t n) : len(n) {
-    mem = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    mem = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+               -1, 0);
   }
   ~Shared() { munmap(mem, len); }
   size_t len;
@@ -100,7 +101,8 @@ TEST(AggregatorProcesses, KilledWriterDoesNotWedgeTheFlush) {
   if (pid == 0) {
     Aggregator a = AttachOrDie(region.mem, len);
     for (uint64_t i = 0;; ++i) {
-      (void)a.Update("hot", testing::kStartMs + static_cast<int64_t>(i % 500), 1, "");
+      (void)a.Update("hot", testing::kStartMs + static_cast<int64_t>(i % 500),
+                     1, "");
       done->store(i + 1, std::memory_order_release);
     }
   }

@@ -8,9 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -25,7 +25,10 @@ namespace edgekit::aggregate {
 namespace {
 
 struct Region {
-  explicit Region(size_t n) : len(n), mem(static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64))) {}
+  explicit Region(size_t n)
+      : len(n),
+        mem(static_cast<uint8_t*>(std::aligned_alloc(64, (n + 63) / 64 * 64))) {
+  }
   ~Region() { std::free(mem); }
   size_t len;
   uint8_t* mem;
@@ -178,7 +181,8 @@ TEST(Aggregator, RefusesLongKeysAndBadTimes) {
   o.max_key_len = 8;
   auto r = MakeRegion(o);
   Aggregator a = Format(*r, o);
-  EXPECT_EQ(a.Update("123456789", 1000, 0, ""), Aggregator::Result::kKeyTooLong);
+  EXPECT_EQ(a.Update("123456789", 1000, 0, ""),
+            Aggregator::Result::kKeyTooLong);
   EXPECT_EQ(a.Update("12345678", 1000, 0, ""), Aggregator::Result::kCounted);
   EXPECT_EQ(a.Update("k", -1, 0, ""), Aggregator::Result::kBadTime);
   EXPECT_EQ(a.Update("k", INT64_MAX, 0, ""), Aggregator::Result::kBadTime);
@@ -269,7 +273,8 @@ void RunAccuracy(bool zipf, uint64_t seed) {
     int id;
     if (zipf) {
       const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
-      id = std::min(num_keys - 1, static_cast<int>(std::pow(u, -1.0 / 1.1)) - 1);
+      id =
+          std::min(num_keys - 1, static_cast<int>(std::pow(u, -1.0 / 1.1)) - 1);
     } else {
       id = static_cast<int>(rng() % num_keys);
     }
@@ -290,7 +295,8 @@ void RunAccuracy(bool zipf, uint64_t seed) {
   ASSERT_EQ(out.size(), 1u);
   const Summary& s = out[0];
   EXPECT_EQ(Total(s), total);
-  const QuantileMapping m(o.quantile_alpha_ppm ? o.quantile_alpha_ppm : 10000, 2048);
+  const QuantileMapping m(o.quantile_alpha_ppm ? o.quantile_alpha_ppm : 10000,
+                          2048);
   const double sigma = HllRelativeStandardError(12);
   int hll_checked = 0, hll_outside_3sigma = 0;
   for (auto& [key, e] : exact) {

@@ -8,12 +8,12 @@
 
 #include "edgekit.h"
 
-#define CHECK(cond) \
-  do {              \
-    if (!(cond)) {  \
+#define CHECK(cond)  \
+  do {               \
+    if (!(cond)) {   \
       rc = __LINE__; \
-      goto done;    \
-    }               \
+      goto done;     \
+    }                \
   } while (0)
 
 int aggregate_c_round_trip(void) {
@@ -41,25 +41,32 @@ int aggregate_c_round_trip(void) {
   CHECK(agg == NULL);
   CHECK(edgekit_aggregator_format(&agg, mem, len, &opt) == EDGEKIT_OK);
   CHECK(edgekit_aggregator_attach(&again, mem, len) == EDGEKIT_OK);
-  CHECK(edgekit_aggregator_update(agg, "/a", 2, 5000, 10, "u1", 2) == EDGEKIT_OK);
-  CHECK(edgekit_aggregator_update(again, "/a", 2, 5001, 20, NULL, 0) == EDGEKIT_OK);
-  CHECK(edgekit_aggregator_update(agg, "/b", 2, 5002, 1, NULL, 0) == EDGEKIT_OK);
+  CHECK(edgekit_aggregator_update(agg, "/a", 2, 5000, 10, "u1", 2) ==
+        EDGEKIT_OK);
+  CHECK(edgekit_aggregator_update(again, "/a", 2, 5001, 20, NULL, 0) ==
+        EDGEKIT_OK);
+  CHECK(edgekit_aggregator_update(agg, "/b", 2, 5002, 1, NULL, 0) ==
+        EDGEKIT_OK);
   CHECK(edgekit_aggregator_update(agg, "0123456789012345678901234567890123", 34,
-                                  5000, 0, NULL, 0) == EDGEKIT_E_AGG_KEY_TOO_LONG);
+                                  5000, 0, NULL,
+                                  0) == EDGEKIT_E_AGG_KEY_TOO_LONG);
   CHECK(edgekit_aggregator_update(agg, "/a", 2, -1, 0, NULL, 0) ==
         EDGEKIT_E_AGG_BAD_TIME);
   CHECK(edgekit_aggregator_flush(agg, &s, 5999) == EDGEKIT_OK && s == NULL);
   CHECK(edgekit_aggregator_flush(agg, &s, 6000) == EDGEKIT_OK && s != NULL);
-  CHECK(edgekit_aggregator_flush(again, &none, 6000) == EDGEKIT_OK && none == NULL);
+  CHECK(edgekit_aggregator_flush(again, &none, 6000) == EDGEKIT_OK &&
+        none == NULL);
   CHECK(edgekit_summary_total_count(s, &count) == EDGEKIT_OK && count == 3);
-  CHECK(edgekit_summary_key_count(s, &count, "/a", 2) == EDGEKIT_OK && count == 2);
+  CHECK(edgekit_summary_key_count(s, &count, "/a", 2) == EDGEKIT_OK &&
+        count == 2);
   CHECK(edgekit_summary_window(s, &start, &end) == EDGEKIT_OK);
   CHECK(start == 5000 && end == 6000);
 
   CHECK(edgekit_summary_serialize(s, buf, 4, &n) == EDGEKIT_E_BUFFER_TOO_SMALL);
   CHECK(n > 4 && n < sizeof buf);
   CHECK(edgekit_summary_serialize(s, buf, sizeof buf, &n) == EDGEKIT_OK);
-  CHECK(edgekit_summary_parse(&parsed, buf, n - 1) == EDGEKIT_E_SUMMARY_TRUNCATED);
+  CHECK(edgekit_summary_parse(&parsed, buf, n - 1) ==
+        EDGEKIT_E_SUMMARY_TRUNCATED);
   CHECK(parsed == NULL);
   buf[4] = 9;
   CHECK(edgekit_summary_parse(&parsed, buf, n) == EDGEKIT_E_SUMMARY_VERSION);
@@ -70,7 +77,8 @@ int aggregate_c_round_trip(void) {
   CHECK(edgekit_summary_parse(&parsed, buf, n) == EDGEKIT_OK);
   CHECK(edgekit_summary_merge(parsed, s) == EDGEKIT_OK);
   CHECK(edgekit_summary_merge(parsed, parsed) == EDGEKIT_OK);
-  CHECK(edgekit_summary_total_count(parsed, &count) == EDGEKIT_OK && count == 12);
+  CHECK(edgekit_summary_total_count(parsed, &count) == EDGEKIT_OK &&
+        count == 12);
   CHECK(edgekit_summary_to_json(parsed, buf, sizeof buf, &n) == EDGEKIT_OK);
   CHECK(n > 0 && memchr(buf, '{', n) == buf);
   CHECK(strcmp(edgekit_status_name(EDGEKIT_E_SUMMARY_INCOMPATIBLE),
@@ -80,7 +88,8 @@ int aggregate_c_round_trip(void) {
   memset(mem, 0, len);
   edgekit_aggregator_free(again);
   again = NULL;
-  CHECK(edgekit_aggregator_attach(&again, mem, len) == EDGEKIT_E_AGG_BAD_REGION);
+  CHECK(edgekit_aggregator_attach(&again, mem, len) ==
+        EDGEKIT_E_AGG_BAD_REGION);
   CHECK(again == NULL);
 
 done:

@@ -61,7 +61,8 @@ TEST(Hll, ErrorWithinTheoryAcrossTheRange) {
     double sq = 0;
     for (int seed = 0; seed < seeds; ++seed) {
       HllSketch h(lg_k);
-      for (uint64_t i = 0; i < n; ++i) h.UpdateHash(ItemHash(seed * 7919 + n, i));
+      for (uint64_t i = 0; i < n; ++i)
+        h.UpdateHash(ItemHash(seed * 7919 + n, i));
       const double err = h.Estimate() / n - 1.0;
       EXPECT_LT(std::abs(err), 3.5 * sigma) << "n=" << n << " seed=" << seed;
       sq += err * err;

@@ -54,8 +54,10 @@ std::string WriteTemp(const std::string& bytes) {
 
 TEST(SummaryCommand, MergeAddsUpAndShowPrintsJson) {
   std::mt19937_64 rng(3);
-  const Summary a = testing::RandomSummary(rng, testing::FullConfig(), 20, 500, 1000);
-  const Summary b = testing::RandomSummary(rng, testing::FullConfig(), 20, 700, 2000);
+  const Summary a =
+      testing::RandomSummary(rng, testing::FullConfig(), 20, 500, 1000);
+  const Summary b =
+      testing::RandomSummary(rng, testing::FullConfig(), 20, 700, 2000);
   const std::string fa = WriteTemp(SerializeSummary(a));
   const std::string fb = WriteTemp(SerializeSummary(b));
   Captured merged = RunCommand({"merge", fa, fb});

@@ -138,7 +138,8 @@ TEST(SummaryWire, BitFlipsNeverCrashAndReSerialiseCanonically) {
     const std::string bytes = SerializeSummary(Golden(which));
     int accepted = 0;
     const size_t step = testing::kStreamDivisor > 1 ? 3 : 1;
-    for (size_t i = 0; i < bytes.size(); i += (which == 2 && i > 256) ? 3 : step) {
+    for (size_t i = 0; i < bytes.size();
+         i += (which == 2 && i > 256) ? 3 : step) {
       for (int bit = 0; bit < 8; ++bit) {
         std::string m = bytes;
         m[i] = static_cast<char>(m[i] ^ (1 << bit));
@@ -204,7 +205,8 @@ TEST(SummaryWire, RefusesEachMalformedShape) {
   };
   EXPECT_EQ(Code(""), kTruncated);
   EXPECT_EQ(Code("EKS"), kTruncated);
-  EXPECT_EQ(Code(Bytes().Raw("XKSM").U8(1).U8(1).U8(0).U8(0).str()), kMalformed);
+  EXPECT_EQ(Code(Bytes().Raw("XKSM").U8(1).U8(1).U8(0).U8(0).str()),
+            kMalformed);
   EXPECT_EQ(Code(Bytes().Raw("EKSM").U8(2).U8(1).U8(0).U8(0).str()),
             absl::StatusCode::kUnimplemented);
   EXPECT_EQ(Code(Bytes().Raw("EKSM").U8(1).U8(9).U8(0).U8(0).str()),
@@ -234,7 +236,9 @@ TEST(SummaryWire, RefusesEachMalformedShape) {
             kMalformed);
   // HLL: lg_k out of range, unknown mode, register too high, index out of
   // range, indexes not increasing, dense padding bits set.
-  auto hll = [&](uint8_t lg_k) { return header(2).U8(lg_k).V(1).V(1).Raw("a").V(1); };
+  auto hll = [&](uint8_t lg_k) {
+    return header(2).U8(lg_k).V(1).V(1).Raw("a").V(1);
+  };
   EXPECT_EQ(Code(header(2).U8(17).V(0).str()), kMalformed);
   EXPECT_EQ(Code(header(2).U8(3).V(0).str()), kMalformed);
   EXPECT_EQ(Code(hll(4).U8(3).str()), kMalformed);
@@ -243,15 +247,19 @@ TEST(SummaryWire, RefusesEachMalformedShape) {
   EXPECT_EQ(Code(hll(4).U8(1).V(1).V(16).U8(1).str()), kMalformed);
   EXPECT_EQ(Code(hll(4).U8(1).V(2).V(3).U8(1).V(0).U8(1).str()), kMalformed);
   EXPECT_EQ(Code(hll(4).U8(1).V(0).str()), kMalformed);
-  EXPECT_TRUE(ParseSummary(hll(4).U8(1).V(2).V(3).U8(1).V(1).U8(30).str()).ok());
+  EXPECT_TRUE(
+      ParseSummary(hll(4).U8(1).V(2).V(3).U8(1).V(1).U8(30).str()).ok());
   EXPECT_TRUE(ParseSummary(hll(4).U8(2).Raw(std::string(10, '\0')).str()).ok());
   EXPECT_EQ(Code(hll(4).U8(2).Raw(std::string(9, '\0')).str()), kTruncated);
   EXPECT_EQ(Code(hll(4).U8(2).Raw(std::string(9, '\0')).U8(0xff).str()),
             kMalformed);  // a dense register of 31
   // Quantiles: configuration, bucket index, order, empty bucket.
-  auto q = [&]() { return header(5).V(10000).V(100).V(1).V(1).Raw("a").V(1).V(0).V(5).V(5); };
+  auto q = [&]() {
+    return header(5).V(10000).V(100).V(1).V(1).Raw("a").V(1).V(0).V(5).V(5);
+  };
   EXPECT_EQ(Code(header(5).V(0).V(100).V(0).str()), kMalformed);
-  EXPECT_EQ(Code(header(4).V(10000).V(100).V(0).str()), kMalformed);  // no values
+  EXPECT_EQ(Code(header(4).V(10000).V(100).V(0).str()),
+            kMalformed);  // no values
   EXPECT_EQ(Code(header(5).V(10000).V(1000000).V(0).str()), kMalformed);
   EXPECT_EQ(Code(q().V(0).V(1).V(100).V(1).str()), kMalformed);
   EXPECT_EQ(Code(q().V(0).V(2).V(5).V(1).V(0).V(1).str()), kMalformed);
@@ -262,7 +270,18 @@ TEST(SummaryWire, RefusesEachMalformedShape) {
   auto top = [&]() { return header(8).V(3).V(0); };
   EXPECT_EQ(Code(header(8).V(0).V(0).str()), kMalformed);
   EXPECT_EQ(Code(top().V(0).V(1).V(1).Raw("a").V(1).V(2).str()), kMalformed);
-  EXPECT_EQ(Code(top().V(0).V(2).V(1).Raw("b").V(1).V(1).V(1).Raw("a").V(1).V(1).str()),
+  EXPECT_EQ(Code(top()
+                     .V(0)
+                     .V(2)
+                     .V(1)
+                     .Raw("b")
+                     .V(1)
+                     .V(1)
+                     .V(1)
+                     .Raw("a")
+                     .V(1)
+                     .V(1)
+                     .str()),
             kMalformed);
   EXPECT_EQ(Code(top().V(0).V(uint64_t{1} << 40).str()), kTruncated);
   EXPECT_TRUE(ParseSummary(top().V(0).V(1).V(1).Raw("a").V(2).V(1).str()).ok());
@@ -342,7 +361,8 @@ TEST(SummaryMerge, RefusesDifferentConfigurations) {
   b.config.hll_lg_k = 11;
   AddEvent(&a, "k", 1, 1);
   const Summary before = a;
-  EXPECT_EQ(MergeSummaries(&a, b).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(MergeSummaries(&a, b).code(),
+            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(a, before);
 }
 
@@ -374,7 +394,9 @@ TEST(SummaryJson, CarriesCountsSketchesAndTopK) {
   EXPECT_NEAR(q.at("p999").get<double>(), 999, 999 * 0.01 + 1);
   EXPECT_EQ(keys[0].get<picojson::object>().at("key_b64").get<std::string>(),
             "AQI");
-  EXPECT_EQ(root.at("overflow").get<picojson::object>().at("count").get<int64_t>(), 1);
+  EXPECT_EQ(
+      root.at("overflow").get<picojson::object>().at("count").get<int64_t>(),
+      1);
   const auto& top = root.at("top").get<picojson::array>();
   ASSERT_EQ(top.size(), 2u);
   EXPECT_EQ(top[0].get<picojson::object>().at("key").get<std::string>(), "/a");

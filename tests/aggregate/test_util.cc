@@ -77,8 +77,8 @@ Summary RandomSummary(std::mt19937_64& rng, const SummaryConfig& c,
   for (int e = 0; e < num_events; ++e) {
     // Zipf-like: the key id is a power law of a uniform draw.
     const double u = (static_cast<double>(rng() >> 11) + 1) * 0x1p-53;
-    const int id = std::min(num_keys - 1,
-                            static_cast<int>(std::pow(u, -1.2)) - 1);
+    const int id =
+        std::min(num_keys - 1, static_cast<int>(std::pow(u, -1.2)) - 1);
     const std::string key = "key/" + std::to_string(id);
     const uint64_t item = Hash64("item" + std::to_string(rng() % 5000));
     const int64_t v = static_cast<int64_t>(value(rng)) - 5;
@@ -88,8 +88,9 @@ Summary RandomSummary(std::mt19937_64& rng, const SummaryConfig& c,
     ExactTopK(&s);
     // Keep it a sketch: drop the tail behind a threshold.
     std::vector<TopKEntry> top = s.topk.Top(c.topk_k * 2);
-    std::sort(top.begin(), top.end(),
-              [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
+    std::sort(
+        top.begin(), top.end(),
+        [](const TopKEntry& a, const TopKEntry& b) { return a.key < b.key; });
     uint64_t threshold = 0;
     for (const TopKEntry& e : s.topk.entries) {
       if (std::find(top.begin(), top.end(), e) == top.end()) {

@@ -29,8 +29,9 @@ TEST(TopK, MergeIsAssociative) {
   TopK a = Make(1, {{"a", 9, 9}, {"b", 3, 2}});
   TopK b = Make(0, {{"b", 4, 4}});
   TopK c = Make(5, {{"c", 20, 15}, {"a", 6, 6}});
-  std::sort(c.entries.begin(), c.entries.end(),
-            [](const TopKEntry& x, const TopKEntry& y) { return x.key < y.key; });
+  std::sort(
+      c.entries.begin(), c.entries.end(),
+      [](const TopKEntry& x, const TopKEntry& y) { return x.key < y.key; });
   TopK ab_c = a;
   ab_c.Merge(b);
   ab_c.Merge(c);
