@@ -9,5 +9,6 @@
 #include "edgekit/status.h"
 #include "edgekit/token.h"
 #include "edgekit/aggregate.h"
+#include "edgekit/inventory.h"
 
 #endif /* EDGEKIT_H */

@@ -9,7 +9,7 @@ build_pkgs=(cmake make g++ pkg-config libabsl-dev android-libboringssl-dev
 test_pkgs=(python3 python3-jwt python3-cryptography openssl clang-14 libclang-rt-14-dev
            llvm-14 binutils)
 bench_pkgs=(libbenchmark-dev libjwt-dev libcpp-jwt-dev libcjose-dev nlohmann-json3-dev
-            util-linux)
+            util-linux python3)
 
 case "${1:-test}" in
   build) want=("${build_pkgs[@]}") ;;

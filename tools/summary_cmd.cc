@@ -4,52 +4,36 @@
 // `edgekit summary merge FILE... [--json]` merges summaries (from many nodes
 // or windows) and writes the result in binary to stdout, or as JSON.
 // Written against the C ABI, like any host. "-" reads stdin.
-// Exit codes: 0 ok, 1 a summary was refused (status name on stderr), 2 usage.
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cli.h"
 #include "edgekit/aggregate.h"
 
+namespace edgekit::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-
-int Usage() {
-  std::cerr << "usage: edgekit summary show FILE\n"
-               "       edgekit summary merge FILE... [--json]\n";
-  return kExitUsage;
-}
-
-std::optional<std::string> ReadAll(const std::string& path) {
-  if (path == "-") {
-    return std::string(std::istreambuf_iterator<char>(std::cin), {});
-  }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    std::cerr << "edgekit summary: cannot read " << path << "\n";
-    return std::nullopt;
-  }
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
+constexpr char kUsage[] =
+    "usage: edgekit summary show FILE\n"
+    "       edgekit summary merge FILE... [--json]\n"
+    "\n"
+    "show   prints a binary summary as JSON\n"
+    "merge  merges summaries (any order gives the same result) and writes\n"
+    "       the binary form to stdout, or JSON with --json\n";
 
 // Load parses |path| into a summary the caller frees, or prints why not.
 edgekit_summary* Load(const std::string& path) {
-  std::optional<std::string> bytes = ReadAll(path);
+  std::optional<std::string> bytes = ReadFile(path);
   if (!bytes) return nullptr;
   edgekit_summary* s = nullptr;
   const edgekit_status st =
       edgekit_summary_parse(&s, bytes->data(), bytes->size());
   if (st != EDGEKIT_OK) {
-    std::cerr << "edgekit summary: " << path << ": " << edgekit_status_name(st)
-              << "\n";
+    std::cerr << path << ": " << edgekit_status_name(st) << "\n";
     return nullptr;
   }
   return s;
@@ -69,27 +53,43 @@ int Write(const edgekit_summary* s, bool json) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitFailed;
 }
 
-}  // namespace
-
-// SummaryMain runs `edgekit summary ARGS...`: argv[0] is the subcommand.
-int SummaryMain(int argc, char** argv) {
-  if (argc < 1) return Usage();
-  const std::string command = argv[0];
-  bool json = false;
-  std::vector<std::string> files;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if (arg == "--json") {
-      json = true;
-    } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
-      std::cerr << "edgekit summary: unknown option " << arg << "\n";
-      return Usage();
-    } else {
-      files.push_back(arg);
+int Merge(const std::vector<std::string>& files, bool json) {
+  edgekit_summary* total = Load(files[0]);
+  if (total == nullptr) return kExitFailed;
+  for (size_t i = 1; i < files.size(); ++i) {
+    edgekit_summary* s = Load(files[i]);
+    const edgekit_status st =
+        s == nullptr ? EDGEKIT_OK : edgekit_summary_merge(total, s);
+    edgekit_summary_free(s);
+    if (s == nullptr || st != EDGEKIT_OK) {
+      if (st != EDGEKIT_OK) {
+        std::cerr << files[i] << ": " << edgekit_status_name(st) << "\n";
+      }
+      edgekit_summary_free(total);
+      return kExitFailed;
     }
   }
+  const int rc = Write(total, json);
+  edgekit_summary_free(total);
+  return rc;
+}
+
+}  // namespace
+
+int SummaryCommand(const std::vector<std::string>& args) {
+  if (args.empty()) return UsageError("summary", "missing command");
+  const std::string& command = args[0];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kUsage;
+    return kExitOk;
+  }
+  std::optional<Args> a =
+      Args::Parse(std::vector<std::string>(args.begin() + 1, args.end()),
+                  {"json"}, {"json"});
+  if (!a) return kExitUsage;
+  const std::vector<std::string>& files = a->positional();
   if (command == "show") {
-    if (files.size() != 1) return Usage();
+    if (files.size() != 1) return UsageError("summary", "show takes one FILE");
     edgekit_summary* s = Load(files[0]);
     if (s == nullptr) return kExitFailed;
     const int rc = Write(s, /*json=*/true);
@@ -97,27 +97,17 @@ int SummaryMain(int argc, char** argv) {
     return rc;
   }
   if (command == "merge") {
-    if (files.empty()) return Usage();
-    edgekit_summary* total = Load(files[0]);
-    if (total == nullptr) return kExitFailed;
-    for (size_t i = 1; i < files.size(); ++i) {
-      edgekit_summary* s = Load(files[i]);
-      if (s == nullptr) {
-        edgekit_summary_free(total);
-        return kExitFailed;
-      }
-      const edgekit_status st = edgekit_summary_merge(total, s);
-      edgekit_summary_free(s);
-      if (st != EDGEKIT_OK) {
-        std::cerr << "edgekit summary: " << files[i] << ": "
-                  << edgekit_status_name(st) << "\n";
-        edgekit_summary_free(total);
-        return kExitFailed;
-      }
-    }
-    const int rc = Write(total, json);
-    edgekit_summary_free(total);
-    return rc;
+    if (files.empty()) return UsageError("summary", "merge needs FILEs");
+    return Merge(files, a->Has("json"));
   }
-  return Usage();
+  return UsageError("summary", "unknown command '" + command + "'");
+}
+
+}  // namespace edgekit::cli
+
+// SummaryMain runs `edgekit summary ARGS...` (argv[0] is the subcommand), for
+// hosts that embed the command without the dispatcher.
+int SummaryMain(int argc, char** argv) {
+  return edgekit::cli::SummaryCommand(
+      std::vector<std::string>(argv, argv + (argc > 0 ? argc : 0)));
 }

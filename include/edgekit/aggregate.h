@@ -90,18 +90,20 @@ EDGEKIT_API edgekit_status edgekit_aggregator_region_size(
 
 /* edgekit_aggregator_format initialises |len| bytes at |base| (64-byte
  * aligned) as an empty aggregator and sets |*out| to a new handle on it.
- * Returns EDGEKIT_E_AGG_REGION_TOO_SMALL if |len| is below the region size,
- * EDGEKIT_E_INVALID_ARGUMENT for bad options or alignment. The caller keeps
- * owning the memory; no process may use it while it is being formatted. */
+ * Returns EDGEKIT_E_INVALID_ARGUMENT (leaving the memory untouched) for bad
+ * options, a misaligned |base| or a |len| below the region size. The caller
+ * keeps owning the memory; no process may use it while it is being
+ * formatted. */
 EDGEKIT_API edgekit_status
 edgekit_aggregator_format(edgekit_aggregator** out, void* base, size_t len,
                           const edgekit_aggregator_options* options);
 
 /* edgekit_aggregator_attach sets |*out| to a handle on an aggregator another
  * call (possibly another process, or a previous run for an mmap'd file)
- * formatted at |base|. Returns EDGEKIT_E_AGG_BAD_REGION if the memory does
- * not hold a consistent aggregator header (zeroed, foreign, corrupt, or
- * larger than |len|). Never writes to the memory. */
+ * formatted at |base|. Returns EDGEKIT_E_BAD_REGION if the memory does not
+ * hold a consistent aggregator header (zeroed, foreign, corrupt, or larger
+ * than |len|), EDGEKIT_E_INVALID_ARGUMENT for NULL or misaligned |base|.
+ * Never writes to the memory. */
 EDGEKIT_API edgekit_status edgekit_aggregator_attach(edgekit_aggregator** out,
                                                      void* base, size_t len);
 

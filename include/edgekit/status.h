@@ -34,16 +34,23 @@ typedef enum edgekit_status {
   /* Signed URLs. */
 
   /* Inventory and rate limits. */
+  EDGEKIT_E_SOLD_OUT = 300,     /* fewer units available than asked for */
+  EDGEKIT_E_BUYER_LIMIT = 301,  /* the buyer would exceed the per-buyer limit */
+  EDGEKIT_E_NO_SPACE = 302,     /* a region table is full; nothing was evicted */
+  EDGEKIT_E_BAD_REGION = 303,   /* memory is not a region of this layout */
+  EDGEKIT_E_UNKNOWN_SKU = 304,  /* the SKU has never had stock */
+  EDGEKIT_E_UNKNOWN_HOLD = 305, /* not a live hold: never issued or confirmed */
+  EDGEKIT_E_HOLD_EXPIRED = 306, /* the hold's TTL passed or it was returned */
+  EDGEKIT_E_RATE_LIMITED = 307, /* over the rate; retry after the time given */
+  EDGEKIT_E_STOCK_RANGE = 308,  /* a stock count would leave its range */
 
   /* Aggregation and summaries. */
   EDGEKIT_E_SUMMARY_MALFORMED = 400,     /* not a well-formed summary */
   EDGEKIT_E_SUMMARY_TRUNCATED = 401,     /* summary input ends early */
   EDGEKIT_E_SUMMARY_VERSION = 402,       /* unknown summary version/family */
   EDGEKIT_E_SUMMARY_INCOMPATIBLE = 403,  /* merge of different sketch options */
-  EDGEKIT_E_AGG_BAD_REGION = 404,        /* memory holds no valid aggregator */
-  EDGEKIT_E_AGG_REGION_TOO_SMALL = 405,  /* len below the region size */
-  EDGEKIT_E_AGG_KEY_TOO_LONG = 406,      /* key over max_key_len; not counted */
-  EDGEKIT_E_AGG_BAD_TIME = 407,          /* now_ms negative or out of range */
+  EDGEKIT_E_AGG_KEY_TOO_LONG = 404,      /* key over max_key_len; not counted */
+  EDGEKIT_E_AGG_BAD_TIME = 405,          /* now_ms negative or out of range */
 
   /* General. */
   EDGEKIT_E_INVALID_ARGUMENT = 900, /* NULL where an object is needed, bad option */

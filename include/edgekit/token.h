@@ -28,6 +28,12 @@
  * secret, so the classic algorithm-confusion attack fails with
  * EDGEKIT_E_KEY_NOT_FOUND.
  *
+ * A key serves a token only if its kty fits the algorithm (and, for EC, its
+ * curve), its "alg" (if any) equals the header's, and, when the header names
+ * a "kid", its kid is that kid: a key loaded without a kid serves only tokens
+ * without one. Exactly one key must qualify, otherwise
+ * EDGEKIT_E_KEY_NOT_FOUND.
+ *
  * Checks run in this order, and the first failure is returned: structure
  * (EDGEKIT_E_MALFORMED) → alg → key → signature → exp → nbf → iss → aud →
  * required claims. */
@@ -119,13 +125,21 @@ typedef struct edgekit_verify_options {
   size_t max_token_len;
   /* Deepest JSON nesting accepted in header and payload (default 16). */
   uint32_t max_json_depth;
+  /* Entries of the verified-token cache (default 0: no cache). A token whose
+   * RSA, ECDSA or Ed25519 signature verified is remembered by its SHA-256
+   * until its exp, and seen again skips the signature check; every claim is
+   * still checked on every call. About 48 bytes per entry. The cache belongs
+   * to this verifier: a new key set means a new verifier and an empty cache.
+   * HMAC tokens are never cached (the MAC costs less than the lookup). */
+  uint32_t cache_entries;
 } edgekit_verify_options;
 
 /* edgekit_verifier_new builds a verifier over |keys| with |options| (NULL for
  * the defaults). The verifier takes its own reference to |keys|. Returns
- * EDGEKIT_E_INVALID_ARGUMENT for a NULL key set or an options struct whose
- * struct_size is 0 or larger than this library knows with non-zero excess.
- * On failure *out is NULL. */
+ * EDGEKIT_E_INVALID_ARGUMENT for a NULL key set, an options struct whose
+ * struct_size is 0 or larger than this library knows with non-zero excess, a
+ * negative leeway, an unknown algorithm name, or a NULL list or string with a
+ * non-zero count or length. On failure *out is NULL. */
 EDGEKIT_API edgekit_status edgekit_verifier_new(
     edgekit_verifier** out, const edgekit_keyset* keys,
     const edgekit_verify_options* options);
@@ -205,10 +219,13 @@ EDGEKIT_API edgekit_status edgekit_claims_payload(const edgekit_claims* claims,
  * object, embedded byte for byte) signed with algorithm |alg| by the one key
  * of |keys| that fits |alg| and |kid| (|kid| may be NULL with |kid_len| 0; if
  * given it also goes into the header). The header is
- * {"alg":…,"kid":…,"typ":"JWT"}. Returns EDGEKIT_E_KEY_NOT_FOUND if no single
- * key with private material fits, EDGEKIT_E_MALFORMED if |payload_json| is not
- * a JSON object, and EDGEKIT_E_BUFFER_TOO_SMALL with |*out_len| set to the size
- * needed if |out_cap| is too small. Thread-safe. */
+ * {"alg":…,"kid":…,"typ":"JWT"}. Returns EDGEKIT_E_UNSUPPORTED_ALG for "none"
+ * or an unknown algorithm, EDGEKIT_E_KEY_NOT_FOUND if no single key with
+ * private material fits, EDGEKIT_E_MALFORMED if |payload_json| is not a JSON
+ * object (strictly: UTF-8, no duplicate member names),
+ * EDGEKIT_E_INVALID_ARGUMENT if |kid| is not UTF-8, and
+ * EDGEKIT_E_BUFFER_TOO_SMALL with |*out_len| set to the size needed if
+ * |out_cap| is too small. Thread-safe. */
 EDGEKIT_API edgekit_status edgekit_jwt_sign(const edgekit_keyset* keys,
                                             char* out, size_t out_cap,
                                             size_t* out_len, const char* alg,

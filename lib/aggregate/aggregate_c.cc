@@ -95,11 +95,7 @@ edgekit_status edgekit_aggregator_format(
   AggregatorOptions o;
   if (!ReadOptions(options, &o)) return EDGEKIT_E_INVALID_ARGUMENT;
   absl::StatusOr<Aggregator> a = Aggregator::Format(base, len, o);
-  if (!a.ok()) {
-    return a.status().code() == absl::StatusCode::kResourceExhausted
-               ? EDGEKIT_E_AGG_REGION_TOO_SMALL
-               : EDGEKIT_E_INVALID_ARGUMENT;
-  }
+  if (!a.ok()) return EDGEKIT_E_INVALID_ARGUMENT;
   *out = new (std::nothrow) edgekit_aggregator{*a};
   return *out ? EDGEKIT_OK : EDGEKIT_E_NO_MEMORY;
 }
@@ -113,7 +109,7 @@ edgekit_status edgekit_aggregator_attach(edgekit_aggregator** out, void* base,
   if (!a.ok()) {
     return a.status().code() == absl::StatusCode::kInvalidArgument
                ? EDGEKIT_E_INVALID_ARGUMENT
-               : EDGEKIT_E_AGG_BAD_REGION;
+               : EDGEKIT_E_BAD_REGION;
   }
   *out = new (std::nothrow) edgekit_aggregator{*a};
   return *out ? EDGEKIT_OK : EDGEKIT_E_NO_MEMORY;

@@ -52,14 +52,21 @@ const char* edgekit_status_name(edgekit_status status) {
     // Signed URLs.
 
     // Inventory and rate limits.
+    case EDGEKIT_E_SOLD_OUT: return "sold_out";
+    case EDGEKIT_E_BUYER_LIMIT: return "buyer_limit";
+    case EDGEKIT_E_NO_SPACE: return "no_space";
+    case EDGEKIT_E_BAD_REGION: return "bad_region";
+    case EDGEKIT_E_UNKNOWN_SKU: return "unknown_sku";
+    case EDGEKIT_E_UNKNOWN_HOLD: return "unknown_hold";
+    case EDGEKIT_E_HOLD_EXPIRED: return "hold_expired";
+    case EDGEKIT_E_RATE_LIMITED: return "rate_limited";
+    case EDGEKIT_E_STOCK_RANGE: return "stock_range";
 
     // Aggregation and summaries.
     case EDGEKIT_E_SUMMARY_MALFORMED: return "summary_malformed";
     case EDGEKIT_E_SUMMARY_TRUNCATED: return "summary_truncated";
     case EDGEKIT_E_SUMMARY_VERSION: return "summary_unsupported_version";
     case EDGEKIT_E_SUMMARY_INCOMPATIBLE: return "summary_incompatible";
-    case EDGEKIT_E_AGG_BAD_REGION: return "aggregator_bad_region";
-    case EDGEKIT_E_AGG_REGION_TOO_SMALL: return "aggregator_region_too_small";
     case EDGEKIT_E_AGG_KEY_TOO_LONG: return "key_too_long";
     case EDGEKIT_E_AGG_BAD_TIME: return "bad_time";
 

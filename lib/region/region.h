@@ -290,6 +290,7 @@ class Table {
   uint8_t* slot(uint64_t index) const { return base_ + index * slot_size_; }
   uint64_t Start(uint64_t hash) const;
   bool KeyEquals(const uint8_t* s, std::string_view key) const;
+  void PrefetchRun(uint64_t start) const;
   // Waits while |word| stays |claiming|; returns the state seen last, or
   // kDead after declaring the claim dead.
   static uint64_t AwaitClaim(std::atomic<uint64_t>* word, uint64_t claiming);

@@ -107,6 +107,19 @@ uint64_t Table::Start(uint64_t hash) const {
       (static_cast<unsigned __int128>(hash) * shape_.num_slots) >> 64);
 }
 
+void Table::PrefetchRun(uint64_t i) const {
+  // At 80% load a successful probe visits about three slots; with large
+  // slots each is its own cache line, and fetching the next two in parallel
+  // with the first turns three misses in series into about one.
+  if (slot_size_ >= 64) {
+    for (uint64_t k = 1; k <= 2; ++k) {
+      const uint64_t j =
+          i + k < shape_.num_slots ? i + k : i + k - shape_.num_slots;
+      __builtin_prefetch(slot(j));
+    }
+  }
+}
+
 bool Table::KeyEquals(const uint8_t* s, std::string_view key) const {
   uint32_t len;
   std::memcpy(&len, s + 8, kKeyLenBytes);
@@ -149,6 +162,7 @@ Table::Result Table::FindOrInsert(
   const uint64_t ready = EncodeState(SlotState::kReady, hash);
   for (;;) {  // restarts only when our own claim was declared dead
     uint64_t i = Start(hash);
+    PrefetchRun(i);
     bool restart = false;
     for (uint32_t probe = 0; probe < shape_.max_probes && !restart; ++probe) {
       uint8_t* s = slot(i);
@@ -201,6 +215,7 @@ Table::Result Table::Find(std::string_view key, uint64_t hash,
   if (key.size() > shape_.max_key_len) return Result::kKeyTooLong;
   const uint64_t ready = EncodeState(SlotState::kReady, hash);
   uint64_t i = Start(hash);
+  PrefetchRun(i);
   for (uint32_t probe = 0; probe < shape_.max_probes; ++probe) {
     uint8_t* s = slot(i);
     const uint64_t seen =

@@ -37,7 +37,7 @@ int aggregate_c_round_trip(void) {
   mem = aligned_alloc(64, (len + 63) / 64 * 64);
   CHECK(mem != NULL);
   CHECK(edgekit_aggregator_format(&agg, mem, len - 1, &opt) ==
-        EDGEKIT_E_AGG_REGION_TOO_SMALL);
+        EDGEKIT_E_INVALID_ARGUMENT);
   CHECK(agg == NULL);
   CHECK(edgekit_aggregator_format(&agg, mem, len, &opt) == EDGEKIT_OK);
   CHECK(edgekit_aggregator_attach(&again, mem, len) == EDGEKIT_OK);
@@ -89,7 +89,7 @@ int aggregate_c_round_trip(void) {
   edgekit_aggregator_free(again);
   again = NULL;
   CHECK(edgekit_aggregator_attach(&again, mem, len) ==
-        EDGEKIT_E_AGG_BAD_REGION);
+        EDGEKIT_E_BAD_REGION);
   CHECK(again == NULL);
 
 done:

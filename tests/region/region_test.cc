@@ -139,7 +139,9 @@ TEST(Hash, IsFixedAcrossBuildsAndSpreads) {
   EXPECT_EQ(HashBytes("", 0), 0x87dbf1be86c8f838u);
   EXPECT_EQ(HashBytes("sku-0001", 0), 0x99115acc30f31d00u);
   EXPECT_EQ(HashBytes("a longer key of more than 16 bytes", 7),
-            0x855cca200a703f59u);
+            0x3f833534a7a8c7adu);
+  EXPECT_EQ(HashBytes("abcde", 0), 0x6607dd8c4f9fe6bcu);
+  EXPECT_EQ(HashBytes("ab", 0), 0xc654a8773c469575u);
   EXPECT_NE(HashBytes("sku-0001", 0), HashBytes("sku-0001", 1));
   EXPECT_NE(HashBytes(std::string_view("a\0", 2), 0), HashBytes("a", 0));
   std::set<uint64_t> seen;

@@ -1,0 +1,870 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Inventory in a region. Why it cannot lose a unit, even when a process is
+// killed between any two instructions:
+//
+// 1. Every count that matters is a *counter word*: a 64-bit atomic holding
+//    the value in its high bits and, in its low bits, a *stamp* naming the
+//    hold record (index + low generation bits) whose step last changed it.
+//    Per SKU: available, sold, added, removed (32-bit values); per (SKU,
+//    buyer): units counted against the limit (16-bit value). `held` is not
+//    stored; it is added - removed - available - sold.
+//
+// 2. Every operation is a hold record (64 bytes) whose state word
+//    (generation << 8 | phase) moves through phases; each phase changes
+//    exactly one counter word, and each transition bumps the generation:
+//
+//      acquire   kReserve (buyer += q) → kTake (available -= q) → kHeld
+//                    ↘ buyer limit: kFree      ↘ sold out: kUndo (buyer -= q) →
+//                    kFree
+//      confirm   kHeld → kSell (sold += q) → kFree
+//      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q) → kFree
+//      stock     kStockSet (available := n) → kStockLog (added or removed += d)
+//      → kFree
+//
+//    The record's fields (SKU, buyer, qty, expiry) are written before its
+//    first counter step, so the record is published before any stock moves.
+//
+// 3. A step is applied with one CAS on the counter word that changes the
+//    value and writes the step's stamp together. The stamp makes the step
+//    idempotent: whoever finds its own stamp in the word knows the step is
+//    done and only advances the phase. Before overwriting another record's
+//    stamp, a CAS first advances that record's phase if it still waits on
+//    this word ("finalize before supersede"). So for any record, exactly one
+//    of these holds at any moment: its step is not applied and the phase
+//    waits; the stamp is in the word; or the phase has moved on. A process
+//    that dies after the CAS leaves the stamp; one that dies before it
+//    leaves an unapplied phase. Either way the record says what to do next.
+//
+// 4. Steps that cannot fail (kUndo, kReturn, kUnbuy, kSell, kStockLog) may be
+//    applied by anyone: racing appliers are resolved by the CAS and the
+//    stamp. expire() walks every record and finishes them, so a dead
+//    worker's holds come back once their TTL passes. Steps that decide
+//    (kReserve: within the buyer limit? kTake: enough stock? kStockSet: in
+//    range?) belong to the owner alone; a helper only finalizes them when it
+//    sees their stamp. The one residue: an owner killed after its buyer step
+//    and before its stock step leaves a record in kTake forever. It holds no
+//    stock, so conservation is exact; it keeps one unit of that buyer's
+//    limit and one record until the next format (Census reports it).
+//
+// The stamp keeps 12 (stock words) or 28 (buyer words) generation bits. A
+// stale stamp could be mistaken for a live one only if the same record
+// cycled 2^12 (2^28) generations while that word saw no other step, and the
+// record then waited on that very word in the same phase; we accept that.
+
+#include "inventory/inventory.h"
+
+#include <cstring>
+#include <new>
+
+#include "absl/status/status.h"
+
+namespace edgekit::inventory {
+namespace {
+
+using region::Table;
+
+// Value words of a SKU slot.
+enum SkuWord { kAvail = 0, kSold = 1, kAdded = 2, kRemoved = 3, kLimit = 4 };
+constexpr uint32_t kSkuWords = 5;
+
+constexpr int kStockBits = 32;
+constexpr int kBuyerBits = 16;
+constexpr int kIndexBits = 20;
+constexpr uint32_t kMaxHolds = (1u << kIndexBits) - 1;
+constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
+constexpr uint64_t kHoldGenMask = (uint64_t{1} << 44) - 1;
+constexpr uint32_t kNoBuyer = 0xffffffffu;
+constexpr uint64_t kRemovalFlag = uint64_t{1} << 32;
+constexpr uint64_t kMaxNowMs = uint64_t{10'000'000'000'000};  // year 2286
+
+enum ApplyResult { kApplied, kDone, kRejected };
+
+inline uint64_t Gen(uint64_t s) { return s >> 8; }
+inline uint8_t PhaseOf(uint64_t s) { return static_cast<uint8_t>(s & 0xff); }
+inline uint64_t MakeState(uint64_t gen, uint8_t phase) {
+  return (gen << 8) | phase;
+}
+
+inline uint8_t Next(uint8_t phase) {
+  switch (phase) {
+    case kReserve:
+      return kTake;
+    case kTake:
+      return kHeld;
+    case kReturn:
+      return kUnbuy;
+    case kStockSet:
+      return kStockLog;
+    default:
+      return kFree;  // kUndo, kUnbuy, kSell, kStockLog
+  }
+}
+
+inline bool Waits(uint8_t phase) {
+  return phase != kFree && phase != kHeld && phase <= kStockLog;
+}
+inline bool OwnerOnly(uint8_t phase) {
+  return phase == kReserve || phase == kTake || phase == kStockSet;
+}
+inline int BitsFor(uint8_t phase) {
+  return phase == kReserve || phase == kUndo || phase == kUnbuy ? kBuyerBits
+                                                                : kStockBits;
+}
+
+inline uint64_t StampMask(int bits) { return (uint64_t{1} << (64 - bits)) - 1; }
+inline uint64_t Stamp(uint32_t index, uint64_t gen, int bits) {
+  const uint64_t gen_mask = (uint64_t{1} << (64 - bits - kIndexBits)) - 1;
+  return ((gen & gen_mask) << kIndexBits) | (uint64_t{index} + 1);
+}
+inline uint64_t ValueOf(uint64_t word, int bits) { return word >> (64 - bits); }
+inline uint64_t Pack(uint64_t value, uint64_t stamp, int bits) {
+  return (value << (64 - bits)) | stamp;
+}
+inline uint64_t MaxValue(int bits) { return (uint64_t{1} << bits) - 1; }
+
+constexpr uint64_t kBuyerSeedSalt = 0x6275796572730000;  // "buyers"
+constexpr uint64_t kRateSeedSalt = 0x7261746573000000;   // "rates"
+
+struct Shapes {
+  region::TableShape skus, buyers, rates;
+};
+
+// SKU slots are padded to whole cache lines: two hot SKUs in neighbouring
+// slots would otherwise bounce one line between the cores selling them.
+uint32_t SkuWordsFor(const Config& c) {
+  region::TableShape s = region::ShapeFor(1, c.max_sku_len, kSkuWords, 0);
+  const size_t slot = region::SlotSize(s);
+  return kSkuWords + static_cast<uint32_t>(((slot + 63) / 64 * 64 - slot) / 8);
+}
+
+Shapes ShapesFor(const Config& c) {
+  return Shapes{
+      region::ShapeFor(c.max_skus, c.max_sku_len, SkuWordsFor(c), c.hash_seed),
+      region::ShapeFor(c.max_buyers, 4 + c.max_buyer_len, 1,
+                       c.hash_seed ^ kBuyerSeedSalt),
+      region::ShapeFor(c.max_rate_keys, c.max_rate_key_len, 1,
+                       c.hash_seed ^ kRateSeedSalt)};
+}
+
+absl::Status Validate(const Config& c) {
+  auto range = [](uint64_t v, uint64_t lo, uint64_t hi) {
+    return v >= lo && v <= hi;
+  };
+  if (!range(c.max_skus, 1, 1u << 24) || !range(c.max_buyers, 1, 1u << 30) ||
+      !range(c.max_holds, 1, kMaxHolds) || !range(c.max_sku_len, 1, 255) ||
+      !range(c.max_buyer_len, 1, 255) ||
+      !range(c.default_buyer_limit, 1, MaxValue(kBuyerBits)) ||
+      !range(c.max_rate_keys, 1, 1u << 30) ||
+      !range(c.max_rate_key_len, 1, 255)) {
+    return absl::InvalidArgumentError("inventory: capacity out of range");
+  }
+  return absl::OkStatus();
+}
+
+struct Offsets {
+  size_t skus, buyers, holds, rates, size;
+  bool ok;
+};
+
+Offsets LayoutFor(const Config& c, const Shapes& s) {
+  region::Layout l;
+  Offsets o;
+  o.skus = l.Add(region::TableBytes(s.skus));
+  o.buyers = l.Add(region::TableBytes(s.buyers));
+  o.holds = l.AddArray(c.max_holds, sizeof(Inventory::HoldRecord));
+  o.rates = l.Add(region::TableBytes(s.rates));
+  o.size = l.size();
+  o.ok = l.ok();
+  return o;
+}
+
+region::Descriptor DescriptorFor(const Config& c, size_t size) {
+  region::Descriptor d;
+  d.kind = region::kKindInventory;
+  d.kind_version = kLayoutVersion;
+  d.total_size = size;
+  d.params = {c.max_skus,
+              c.max_buyers,
+              c.max_holds,
+              c.max_sku_len,
+              c.max_buyer_len,
+              c.default_buyer_limit,
+              c.max_rate_keys,
+              c.max_rate_key_len,
+              c.hash_seed,
+              0,
+              0};
+  return d;
+}
+
+inline uint64_t Mix(uint64_t x) {
+  x ^= x >> 31;
+  x *= 0x9e3779b97f4a7c15ULL;
+  x ^= x >> 29;
+  return x;
+}
+
+}  // namespace
+
+absl::StatusOr<Config> FromC(const edgekit_inventory_config* c) {
+  Config out;
+  if (c == nullptr) return out;
+  if (c->struct_size < sizeof(size_t)) {
+    return absl::InvalidArgumentError("inventory: config struct_size unset");
+  }
+  if (c->struct_size > sizeof(*c)) {
+    const auto* extra = reinterpret_cast<const unsigned char*>(c) + sizeof(*c);
+    for (size_t i = 0; i < c->struct_size - sizeof(*c); ++i) {
+      if (extra[i] != 0) {
+        return absl::InvalidArgumentError(
+            "inventory: config has fields this version does not know");
+      }
+    }
+  }
+  auto has = [&](size_t offset, size_t size) {
+    return c->struct_size >= offset + size;
+  };
+#define EDGEKIT_FIELD(name)                                             \
+  if (has(offsetof(edgekit_inventory_config, name), sizeof(c->name)) && \
+      c->name != 0)                                                     \
+    out.name = c->name;
+  EDGEKIT_FIELD(max_skus)
+  EDGEKIT_FIELD(max_buyers)
+  EDGEKIT_FIELD(max_holds)
+  EDGEKIT_FIELD(max_sku_len)
+  EDGEKIT_FIELD(max_buyer_len)
+  EDGEKIT_FIELD(default_buyer_limit)
+  EDGEKIT_FIELD(max_rate_keys)
+  EDGEKIT_FIELD(max_rate_key_len)
+  EDGEKIT_FIELD(hash_seed)
+#undef EDGEKIT_FIELD
+  if (auto st = Validate(out); !st.ok()) return st;
+  return out;
+}
+
+absl::StatusOr<size_t> Inventory::RegionSize(const Config& config) {
+  if (auto st = Validate(config); !st.ok()) return st;
+  const Offsets o = LayoutFor(config, ShapesFor(config));
+  if (!o.ok) return absl::InvalidArgumentError("inventory: region too large");
+  return o.size;
+}
+
+absl::StatusOr<Inventory> Inventory::Build(void* mem, size_t len,
+                                           const Config& config, bool format) {
+  if (auto st = Validate(config); !st.ok()) return st;
+  const Shapes shapes = ShapesFor(config);
+  for (const auto* s : {&shapes.skus, &shapes.buyers, &shapes.rates}) {
+    if (auto st = region::ValidateShape(*s); !st.ok()) return st;
+  }
+  const Offsets o = LayoutFor(config, shapes);
+  if (!o.ok || o.size > len) {
+    return absl::InvalidArgumentError("inventory: memory smaller than region");
+  }
+  auto* base = static_cast<uint8_t*>(mem);
+  if (format) {
+    region::InvalidateHeader(mem);
+    region::Table::Format(base + o.skus, shapes.skus);
+    region::Table::Format(base + o.buyers, shapes.buyers);
+    region::Table::Format(base + o.rates, shapes.rates);
+    for (uint32_t i = 0; i < config.max_holds; ++i) {
+      auto* rec = new (base + o.holds + i * sizeof(HoldRecord)) HoldRecord;
+      rec->state.store(0, std::memory_order_relaxed);
+      rec->where.store(0, std::memory_order_relaxed);
+      rec->amount.store(0, std::memory_order_relaxed);
+      rec->expiry_ms.store(0, std::memory_order_relaxed);
+      for (auto& w : rec->unused) w.store(0, std::memory_order_relaxed);
+    }
+    region::WriteHeader(mem, DescriptorFor(config, o.size));
+  }
+  Inventory inv;
+  inv.config_ = config;
+  inv.size_ = o.size;
+  inv.skus_ = region::Table(base + o.skus, shapes.skus);
+  inv.buyers_ = region::Table(base + o.buyers, shapes.buyers);
+  inv.rates_ = region::Table(base + o.rates, shapes.rates);
+  inv.holds_ = std::launder(reinterpret_cast<HoldRecord*>(base + o.holds));
+  return inv;
+}
+
+absl::StatusOr<Inventory> Inventory::Format(void* mem, size_t len,
+                                            const Config& config) {
+  if (mem == nullptr ||
+      reinterpret_cast<uintptr_t>(mem) % region::kRegionAlign != 0) {
+    return absl::InvalidArgumentError("inventory: NULL or misaligned memory");
+  }
+  return Build(mem, len, config, /*format=*/true);
+}
+
+absl::StatusOr<Inventory> Inventory::Attach(void* mem, size_t len) {
+  auto d = region::ReadHeader(mem, len, region::kKindInventory, kLayoutVersion);
+  if (!d.ok()) return d.status();
+  const auto& p = d->params;
+  if (p[0] > UINT32_MAX || p[1] > UINT32_MAX || p[2] > UINT32_MAX ||
+      p[3] > UINT32_MAX || p[4] > UINT32_MAX || p[5] > UINT32_MAX ||
+      p[6] > UINT32_MAX || p[7] > UINT32_MAX || p[9] != 0 || p[10] != 0) {
+    return absl::FailedPreconditionError(
+        "inventory: header parameters out of range");
+  }
+  Config c;
+  c.max_skus = static_cast<uint32_t>(p[0]);
+  c.max_buyers = static_cast<uint32_t>(p[1]);
+  c.max_holds = static_cast<uint32_t>(p[2]);
+  c.max_sku_len = static_cast<uint32_t>(p[3]);
+  c.max_buyer_len = static_cast<uint32_t>(p[4]);
+  c.default_buyer_limit = static_cast<uint32_t>(p[5]);
+  c.max_rate_keys = static_cast<uint32_t>(p[6]);
+  c.max_rate_key_len = static_cast<uint32_t>(p[7]);
+  c.hash_seed = p[8];
+  if (!Validate(c).ok()) {
+    return absl::FailedPreconditionError(
+        "inventory: header capacities out of range");
+  }
+  const Offsets o = LayoutFor(c, ShapesFor(c));
+  if (!o.ok || o.size != d->total_size) {
+    return absl::FailedPreconditionError(
+        "inventory: header size does not match its capacities");
+  }
+  return Build(mem, len, c, /*format=*/false);
+}
+
+// ---------------------------------------------------------------------------
+// The step machinery.
+
+std::atomic<uint64_t>* Inventory::Target(uint64_t state,
+                                         const HoldRecord& rec) const {
+  const uint64_t where = rec.where.load(std::memory_order_acquire);
+  const uint64_t sku = where & 0xffffffff;
+  const uint64_t buyer = where >> 32;
+  switch (PhaseOf(state)) {
+    case kReserve:
+    case kUndo:
+    case kUnbuy:
+      return buyer < buyers_.num_slots() ? &buyers_.values(buyer)[0] : nullptr;
+    case kTake:
+    case kReturn:
+    case kStockSet:
+      return sku < skus_.num_slots() ? &skus_.values(sku)[kAvail] : nullptr;
+    case kSell:
+      return sku < skus_.num_slots() ? &skus_.values(sku)[kSold] : nullptr;
+    case kStockLog: {
+      if (sku >= skus_.num_slots()) return nullptr;
+      const bool removal =
+          rec.amount.load(std::memory_order_acquire) & kRemovalFlag;
+      return &skus_.values(sku)[removal ? kRemoved : kAdded];
+    }
+    default:
+      return nullptr;
+  }
+}
+
+bool Inventory::Advance(HoldRecord& rec, uint64_t state) const {
+  return rec.state.compare_exchange_strong(
+      state, MakeState(Gen(state) + 1, Next(PhaseOf(state))),
+      std::memory_order_acq_rel, std::memory_order_acquire);
+}
+
+void Inventory::FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
+                              int value_bits) const {
+  const uint64_t index = stamp & kIndexMask;
+  if (index == 0 || index > config_.max_holds) return;  // hostile region
+  HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
+  const uint64_t s = rec.state.load(std::memory_order_acquire);
+  const uint8_t phase = PhaseOf(s);
+  if (!Waits(phase) || BitsFor(phase) != value_bits) return;
+  if (Stamp(static_cast<uint32_t>(index - 1), Gen(s), value_bits) != stamp)
+    return;
+  if (Target(s, rec) != word) return;
+  Advance(rec, s);
+}
+
+// Apply performs the step of record |index| in |state| on |word|:
+// new_value(old, &new) computes the new value or refuses (false). Returns
+// kApplied when the step is in the word (by us or anyone), kDone when the
+// record has already moved past |state|, kRejected when new_value refused.
+template <typename NewValue>
+int Inventory::Apply(uint32_t index, uint64_t state,
+                     std::atomic<uint64_t>* word, int value_bits,
+                     NewValue new_value) const {
+  const uint64_t mine = Stamp(index, Gen(state), value_bits);
+  const uint64_t mask = StampMask(value_bits);
+  HoldRecord& rec = hold(index);
+  uint64_t cur = word->load(std::memory_order_acquire);
+  for (;;) {
+    if ((cur & mask) == mine) {
+      Advance(rec, state);
+      return kApplied;
+    }
+    // Load the word before the phase: if the phase still waits after the
+    // word showed no stamp of ours, the step is not applied, or our CAS
+    // below fails on a changed word.
+    if (rec.state.load(std::memory_order_acquire) != state) return kDone;
+    if ((cur & mask) != 0) FinalizeStamp(word, cur & mask, value_bits);
+    uint64_t next;
+    if (!new_value(ValueOf(cur, value_bits), &next)) return kRejected;
+    if (word->compare_exchange_weak(cur, Pack(next, mine, value_bits),
+                                    std::memory_order_acq_rel,
+                                    std::memory_order_acquire)) {
+      Advance(rec, state);
+      return kApplied;
+    }
+  }
+}
+
+// Help drives record |index| through every step anyone may take: helpable
+// steps are applied, owner steps are finalized if their stamp is in place.
+void Inventory::Help(uint32_t index) const {
+  HoldRecord& rec = hold(index);
+  // A record needs at most three steps; the bound also stops a hostile
+  // region from looping us.
+  for (int step = 0; step < 8; ++step) {
+    const uint64_t s = rec.state.load(std::memory_order_acquire);
+    const uint8_t phase = PhaseOf(s);
+    if (!Waits(phase)) return;
+    std::atomic<uint64_t>* word = Target(s, rec);
+    if (word == nullptr) return;
+    const int bits = BitsFor(phase);
+    if (OwnerOnly(phase)) {
+      if ((word->load(std::memory_order_acquire) & StampMask(bits)) !=
+          Stamp(index, Gen(s), bits)) {
+        return;  // the owner's decision, not ours
+      }
+      Advance(rec, s);
+      continue;
+    }
+    const uint64_t qty =
+        rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+    const bool subtract = phase == kUndo || phase == kUnbuy;
+    const uint64_t max = MaxValue(bits);
+    const int r = Apply(index, s, word, bits, [&](uint64_t v, uint64_t* out) {
+      if (subtract ? v < qty : v + qty > max) return false;
+      *out = subtract ? v - qty : v + qty;
+      return true;
+    });
+    if (r == kRejected) return;  // only a corrupted region gets here
+  }
+}
+
+bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
+                          uint64_t* state) const {
+  const uint32_t n = config_.max_holds;
+  uint32_t i = static_cast<uint32_t>(start % n);
+  for (uint32_t k = 0; k < n; ++k) {
+    uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
+    if (PhaseOf(s) == kFree) {
+      const uint64_t claimed = MakeState(Gen(s) + 1, phase);
+      if (holds_[i].state.compare_exchange_strong(s, claimed,
+                                                  std::memory_order_acq_rel,
+                                                  std::memory_order_relaxed)) {
+        *index = i;
+        *state = claimed;
+        return true;
+      }
+    }
+    if (++i == n) i = 0;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Operations.
+
+edgekit_status Inventory::StockOp(std::string_view sku, bool set,
+                                  int64_t value) {
+  if (sku.empty() || sku.size() > config_.max_sku_len) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  Table::Slot s;
+  const auto found = skus_.FindOrInsert(sku, &s);
+  if (found == Table::Result::kFull) return EDGEKIT_E_NO_SPACE;
+  if (found == Table::Result::kKeyTooLong) return EDGEKIT_E_INVALID_ARGUMENT;
+  uint32_t index;
+  uint64_t state;
+  if (!AllocHold(Mix(s.index + 1), kStockSet, &index, &state)) {
+    return EDGEKIT_E_NO_SPACE;
+  }
+  HoldRecord& rec = hold(index);
+  rec.where.store(s.index | (uint64_t{kNoBuyer} << 32),
+                  std::memory_order_relaxed);
+  rec.expiry_ms.store(UINT64_MAX, std::memory_order_relaxed);
+  std::atomic<uint64_t>* added = &s.values[kAdded];
+  const int r = Apply(
+      index, state, &s.values[kAvail], kStockBits,
+      [&](uint64_t avail, uint64_t* out) {
+        uint64_t target;
+        if (set) {
+          target = static_cast<uint64_t>(value);
+        } else if (value < 0) {
+          const uint64_t take = 0 - static_cast<uint64_t>(value);
+          if (avail < take) return false;
+          target = avail - take;
+        } else {
+          target = avail + static_cast<uint64_t>(value);
+        }
+        if (target > MaxValue(kStockBits)) return false;
+        const uint64_t up = target > avail ? target - avail : 0;
+        if (ValueOf(added->load(std::memory_order_acquire), kStockBits) + up >
+            MaxValue(kStockBits)) {
+          return false;
+        }
+        // Written before the CAS that publishes it.
+        rec.amount.store(
+            target >= avail ? target - avail : (avail - target) | kRemovalFlag,
+            std::memory_order_relaxed);
+        *out = target;
+        return true;
+      });
+  if (r == kRejected) {
+    rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
+                                      std::memory_order_acq_rel);
+    return EDGEKIT_E_STOCK_RANGE;
+  }
+  Help(index);  // kStockLog: count the change as added or removed
+  return EDGEKIT_OK;
+}
+
+edgekit_status Inventory::SetStock(std::string_view sku, uint64_t available) {
+  if (available > MaxValue(kStockBits)) return EDGEKIT_E_STOCK_RANGE;
+  return StockOp(sku, /*set=*/true, static_cast<int64_t>(available));
+}
+
+edgekit_status Inventory::AddStock(std::string_view sku, int64_t delta) {
+  if (delta > static_cast<int64_t>(MaxValue(kStockBits)) ||
+      delta < -static_cast<int64_t>(MaxValue(kStockBits))) {
+    return EDGEKIT_E_STOCK_RANGE;
+  }
+  return StockOp(sku, /*set=*/false, delta);
+}
+
+edgekit_status Inventory::SetBuyerLimit(std::string_view sku, uint32_t limit) {
+  if (sku.empty() || sku.size() > config_.max_sku_len ||
+      limit > MaxValue(kBuyerBits)) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  Table::Slot s;
+  if (skus_.Find(sku, &s) != Table::Result::kFound)
+    return EDGEKIT_E_UNKNOWN_SKU;
+  s.values[kLimit].store(limit, std::memory_order_relaxed);
+  return EDGEKIT_OK;
+}
+
+void Inventory::SkuStats(std::atomic<uint64_t>* v, StockStats* out) const {
+  const uint64_t avail =
+      ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits);
+  const uint64_t sold =
+      ValueOf(v[kSold].load(std::memory_order_acquire), kStockBits);
+  const uint64_t added =
+      ValueOf(v[kAdded].load(std::memory_order_acquire), kStockBits);
+  const uint64_t removed =
+      ValueOf(v[kRemoved].load(std::memory_order_acquire), kStockBits);
+  const int64_t held = static_cast<int64_t>(added) -
+                       static_cast<int64_t>(removed) -
+                       static_cast<int64_t>(avail) - static_cast<int64_t>(sold);
+  out->available = avail;
+  out->held = held > 0 ? static_cast<uint64_t>(held) : 0;
+  out->sold = sold;
+  out->added = added;
+  out->removed = removed;
+}
+
+edgekit_status Inventory::Stats(std::string_view sku, StockStats* out) const {
+  if (sku.empty() || sku.size() > config_.max_sku_len) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  Table::Slot s;
+  if (skus_.Find(sku, &s) != Table::Result::kFound)
+    return EDGEKIT_E_UNKNOWN_SKU;
+  SkuStats(s.values, out);
+  return EDGEKIT_OK;
+}
+
+edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
+                                  uint32_t qty, uint64_t now_ms,
+                                  uint64_t hold_ttl_ms, uint64_t* out_hold) {
+  *out_hold = 0;
+  if (qty == 0 || hold_ttl_ms == 0 || sku.empty() ||
+      sku.size() > config_.max_sku_len || buyer.empty() ||
+      buyer.size() > config_.max_buyer_len) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  Table::Slot s;
+  if (skus_.Find(sku, &s) != Table::Result::kFound)
+    return EDGEKIT_E_UNKNOWN_SKU;
+  std::atomic<uint64_t>* v = s.values;
+  // The sold-out storm after a sale ends costs one lookup and this load.
+  if (ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) < qty) {
+    return EDGEKIT_E_SOLD_OUT;
+  }
+  uint64_t limit = v[kLimit].load(std::memory_order_relaxed);
+  if (limit == 0 || limit > MaxValue(kBuyerBits))
+    limit = config_.default_buyer_limit;
+  if (qty > limit) return EDGEKIT_E_BUYER_LIMIT;
+
+  // Buyer records are keyed by (SKU slot, buyer id); a SKU's slot index is
+  // stable because table slots are never deleted.
+  char key[4 + 255];
+  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
+  std::memcpy(key, &sku_slot, 4);
+  std::memcpy(key + 4, buyer.data(), buyer.size());
+  const std::string_view buyer_key(key, 4 + buyer.size());
+  const uint64_t buyer_hash = buyers_.Hash(buyer_key);
+  Table::Slot b;
+  if (buyers_.FindOrInsert(buyer_key, buyer_hash, &b) == Table::Result::kFull) {
+    return EDGEKIT_E_NO_SPACE;
+  }
+
+  uint32_t index;
+  uint64_t state;
+  if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {
+    return EDGEKIT_E_NO_SPACE;
+  }
+  HoldRecord& rec = hold(index);
+  rec.where.store(sku_slot | (b.index << 32), std::memory_order_relaxed);
+  rec.amount.store(qty, std::memory_order_relaxed);
+  rec.expiry_ms.store(
+      now_ms + hold_ttl_ms < now_ms ? UINT64_MAX : now_ms + hold_ttl_ms,
+      std::memory_order_relaxed);
+
+  // Step 1 (owner): count the units against the buyer's limit.
+  int r = Apply(index, state, &b.values[0], kBuyerBits,
+                [&](uint64_t units, uint64_t* out) {
+                  if (units + qty > limit) return false;
+                  *out = units + qty;
+                  return true;
+                });
+  if (r == kRejected) {
+    rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
+                                      std::memory_order_acq_rel);
+    return EDGEKIT_E_BUYER_LIMIT;
+  }
+  // Step 2 (owner): take the stock, never below zero.
+  state = MakeState(Gen(state) + 1, kTake);
+  r = Apply(index, state, &v[kAvail], kStockBits,
+            [&](uint64_t avail, uint64_t* out) {
+              if (avail < qty) return false;
+              *out = avail - qty;
+              return true;
+            });
+  if (r == kRejected) {
+    if (rec.state.compare_exchange_strong(state,
+                                          MakeState(Gen(state) + 1, kUndo),
+                                          std::memory_order_acq_rel)) {
+      Help(index);  // give the buyer's units back
+    }
+    return EDGEKIT_E_SOLD_OUT;
+  }
+  *out_hold = (((Gen(state) + 1) & kHoldGenMask) << kIndexBits) | (index + 1);
+  return EDGEKIT_OK;
+}
+
+namespace {
+
+// Why a hold id no longer names a live hold: returned (expired or cancelled)
+// or something else (sold, never issued, reused).
+edgekit_status Gone(uint64_t state, uint64_t held_gen) {
+  const uint64_t g = Gen(state) & kHoldGenMask;
+  const uint8_t p = PhaseOf(state);
+  if ((g == ((held_gen + 1) & kHoldGenMask) && p == kReturn) ||
+      (g == ((held_gen + 2) & kHoldGenMask) && p == kUnbuy) ||
+      (g == ((held_gen + 3) & kHoldGenMask) && p == kFree)) {
+    return EDGEKIT_E_HOLD_EXPIRED;
+  }
+  return EDGEKIT_E_UNKNOWN_HOLD;
+}
+
+}  // namespace
+
+edgekit_status Inventory::Confirm(uint64_t hold_id, uint64_t now_ms) {
+  const uint64_t index = hold_id & kIndexMask;
+  const uint64_t gen = hold_id >> kIndexBits;
+  if (index == 0 || index > config_.max_holds) return EDGEKIT_E_UNKNOWN_HOLD;
+  HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
+  uint64_t s = rec.state.load(std::memory_order_acquire);
+  if (PhaseOf(s) != kHeld || (Gen(s) & kHoldGenMask) != gen)
+    return Gone(s, gen);
+  // A late confirm must not sell units the buyer no longer holds: past the
+  // TTL the hold returns them instead.
+  const bool expired = now_ms >= rec.expiry_ms.load(std::memory_order_acquire);
+  const uint64_t next = MakeState(Gen(s) + 1, expired ? kReturn : kSell);
+  if (!rec.state.compare_exchange_strong(s, next, std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+    return Gone(s, gen);
+  }
+  Help(static_cast<uint32_t>(index - 1));
+  return expired ? EDGEKIT_E_HOLD_EXPIRED : EDGEKIT_OK;
+}
+
+edgekit_status Inventory::Cancel(uint64_t hold_id) {
+  const uint64_t index = hold_id & kIndexMask;
+  const uint64_t gen = hold_id >> kIndexBits;
+  if (index == 0 || index > config_.max_holds) return EDGEKIT_E_UNKNOWN_HOLD;
+  HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
+  uint64_t s = rec.state.load(std::memory_order_acquire);
+  if (PhaseOf(s) != kHeld || (Gen(s) & kHoldGenMask) != gen)
+    return Gone(s, gen);
+  if (!rec.state.compare_exchange_strong(s, MakeState(Gen(s) + 1, kReturn),
+                                         std::memory_order_acq_rel,
+                                         std::memory_order_acquire)) {
+    return Gone(s, gen);
+  }
+  Help(static_cast<uint32_t>(index - 1));
+  return EDGEKIT_OK;
+}
+
+uint64_t Inventory::Expire(uint64_t now_ms) {
+  uint64_t returned = 0;
+  for (uint32_t i = 0; i < config_.max_holds; ++i) {
+    HoldRecord& rec = hold(i);
+    uint64_t s = rec.state.load(std::memory_order_acquire);
+    const uint8_t phase = PhaseOf(s);
+    if (phase == kHeld) {
+      if (now_ms < rec.expiry_ms.load(std::memory_order_acquire)) continue;
+      const uint64_t qty =
+          rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+      if (rec.state.compare_exchange_strong(s, MakeState(Gen(s) + 1, kReturn),
+                                            std::memory_order_acq_rel)) {
+        returned += qty;
+        Help(i);
+      }
+    } else if (Waits(phase)) {
+      Help(i);
+    }
+  }
+  return returned;
+}
+
+edgekit_status Inventory::RateCheck(std::string_view key, uint32_t rate_per_s,
+                                    uint32_t burst, uint32_t cost,
+                                    uint64_t now_ms, uint64_t* retry_after_ms) {
+  if (retry_after_ms != nullptr) *retry_after_ms = 0;
+  if (rate_per_s == 0 || burst == 0 || cost == 0 || cost > burst ||
+      key.empty() || key.size() > config_.max_rate_key_len ||
+      now_ms > kMaxNowMs) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  Table::Slot s;
+  const auto found = rates_.FindOrInsert(key, &s);
+  if (found == Table::Result::kFull) return EDGEKIT_E_NO_SPACE;
+  // GCRA on a theoretical arrival time (TAT) in nanoseconds: a request of
+  // |cost| is admitted if it would not push the TAT more than |burst|
+  // emission intervals past now. One word, one CAS: nothing to recover.
+  const uint64_t interval = 1'000'000'000ull / rate_per_s;
+  const uint64_t now = now_ms * 1'000'000ull;
+  const uint64_t tolerance = uint64_t{burst} * interval;
+  std::atomic<uint64_t>* tat_word = &s.values[0];
+  uint64_t tat = tat_word->load(std::memory_order_acquire);
+  for (;;) {
+    const uint64_t new_tat =
+        (tat > now ? tat : now) + uint64_t{cost} * interval;
+    if (new_tat - now > tolerance) {
+      if (retry_after_ms != nullptr) {
+        *retry_after_ms = (new_tat - now - tolerance + 999'999) / 1'000'000;
+      }
+      return EDGEKIT_E_RATE_LIMITED;
+    }
+    if (tat_word->compare_exchange_weak(tat, new_tat, std::memory_order_acq_rel,
+                                        std::memory_order_acquire)) {
+      return EDGEKIT_OK;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Inspection.
+
+HoldCensus Inventory::Census() const {
+  HoldCensus c{};
+  for (uint32_t i = 0; i < config_.max_holds; ++i) {
+    const HoldRecord& rec = hold(i);
+    const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
+    if (phase == kFree) {
+      ++c.free;
+    } else if (phase == kHeld) {
+      ++c.held;
+      c.held_units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+    } else if (phase == kReserve || phase == kTake || phase == kStockSet) {
+      ++c.stranded;
+    } else {
+      ++c.in_flight;
+    }
+  }
+  return c;
+}
+
+uint32_t Inventory::BuyerUnits(std::string_view sku,
+                               std::string_view buyer) const {
+  Table::Slot s, b;
+  if (buyer.size() > config_.max_buyer_len ||
+      skus_.Find(sku, &s) != Table::Result::kFound) {
+    return 0;
+  }
+  char key[4 + 255];
+  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
+  std::memcpy(key, &sku_slot, 4);
+  std::memcpy(key + 4, buyer.data(), buyer.size());
+  if (buyers_.Find(std::string_view(key, 4 + buyer.size()), &b) !=
+      Table::Result::kFound) {
+    return 0;
+  }
+  return static_cast<uint32_t>(
+      ValueOf(b.values[0].load(std::memory_order_acquire), kBuyerBits));
+}
+
+uint64_t Inventory::HeldUnitsByScan(std::string_view sku) const {
+  Table::Slot s;
+  if (skus_.Find(sku, &s) != Table::Result::kFound) return 0;
+  uint64_t units = 0;
+  for (uint32_t i = 0; i < config_.max_holds; ++i) {
+    const HoldRecord& rec = hold(i);
+    const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
+    if (phase == kHeld &&
+        (rec.where.load(std::memory_order_acquire) & 0xffffffff) == s.index) {
+      units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+    }
+  }
+  return units;
+}
+
+uint64_t Inventory::StrandedBuyerUnits(std::string_view sku) const {
+  Table::Slot s;
+  if (skus_.Find(sku, &s) != Table::Result::kFound) return 0;
+  uint64_t units = 0;
+  for (uint32_t i = 0; i < config_.max_holds; ++i) {
+    const HoldRecord& rec = hold(i);
+    const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
+    // kTake means the buyer step is done and the stock step never will be.
+    if (phase == kTake &&
+        (rec.where.load(std::memory_order_acquire) & 0xffffffff) == s.index) {
+      units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+    }
+  }
+  return units;
+}
+
+void Inventory::ForEachSku(
+    absl::FunctionRef<void(std::string_view sku, const StockStats& stats)> fn)
+    const {
+  skus_.ForEach([&](uint64_t, std::string_view key, std::atomic<uint64_t>* v) {
+    StockStats st;
+    SkuStats(v, &st);
+    fn(key, st);
+  });
+}
+
+void Inventory::ForEachBuyer(
+    absl::FunctionRef<void(std::string_view sku, std::string_view buyer,
+                           uint32_t units)>
+        fn) const {
+  buyers_.ForEach(
+      [&](uint64_t, std::string_view key, std::atomic<uint64_t>* v) {
+        if (key.size() < 4) return;
+        uint32_t sku_slot;
+        std::memcpy(&sku_slot, key.data(), 4);
+        if (sku_slot >= skus_.num_slots()) return;
+        fn(skus_.key(sku_slot), key.substr(4),
+           static_cast<uint32_t>(
+               ValueOf(v[0].load(std::memory_order_acquire), kBuyerBits)));
+      });
+}
+
+}  // namespace edgekit::inventory

@@ -1,0 +1,159 @@
+// Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
+//
+// Flash-sale inventory in a region: stock per SKU, per-buyer limits, holds
+// with a TTL, and GCRA rate limits. The public contract, guarantees and
+// memory budget are in include/edgekit/inventory.h; the crash-safety
+// argument is at the top of inventory.cc. An Inventory is a small handle
+// (views into the region); copy it freely, share it between threads.
+
+#ifndef EDGEKIT_LIB_INVENTORY_INVENTORY_H_
+#define EDGEKIT_LIB_INVENTORY_INVENTORY_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "edgekit/inventory.h"
+#include "edgekit/status.h"
+#include "region/region.h"
+
+namespace edgekit::inventory {
+
+// Capacities; every field is already defaulted and checked (see
+// edgekit_inventory_config for meanings and bounds).
+struct Config {
+  uint32_t max_skus = 1024;
+  uint32_t max_buyers = 65536;
+  uint32_t max_holds = 4096;
+  uint32_t max_sku_len = 48;
+  uint32_t max_buyer_len = 40;
+  uint32_t default_buyer_limit = 1;
+  uint32_t max_rate_keys = 4096;
+  uint32_t max_rate_key_len = 64;
+  uint64_t hash_seed = 0;
+};
+
+// FromC applies defaults to a C config (NULL means all defaults).
+[[nodiscard]] absl::StatusOr<Config> FromC(const edgekit_inventory_config* c);
+
+using StockStats = edgekit_stock_stats;
+using HoldCensus = edgekit_hold_census;
+
+// Phases of a hold record, stored as (generation << 8 | phase) in its state
+// word; each transition bumps the generation. What each phase waits for is
+// at the top of inventory.cc. Part of the memory format.
+enum HoldPhase : uint8_t {
+  kFree = 0,
+  kReserve = 1,   // owner counts the buyer's units
+  kTake = 2,      // owner takes the stock
+  kUndo = 3,      // anyone gives the buyer's units back (sold out)
+  kHeld = 4,      // a live hold
+  kReturn = 5,    // anyone returns the units to stock
+  kUnbuy = 6,     // anyone gives the buyer's units back
+  kSell = 7,      // anyone counts the sale
+  kStockSet = 8,  // owner changes available stock
+  kStockLog = 9,  // anyone counts the change as added or removed
+};
+
+// The memory layout version of inventory regions. Bump on any change.
+inline constexpr uint32_t kLayoutVersion = 1;
+
+class Inventory {
+ public:
+  // Setup paths.
+  [[nodiscard]] static absl::StatusOr<size_t> RegionSize(const Config& config);
+  [[nodiscard]] static absl::StatusOr<Inventory> Format(void* mem, size_t len,
+                                                        const Config& config);
+  // Attach errors: InvalidArgument for NULL/misaligned memory,
+  // FailedPrecondition for anything that is not a valid region.
+  [[nodiscard]] static absl::StatusOr<Inventory> Attach(void* mem, size_t len);
+
+  // Request paths: lock-free, no allocation; statuses as in the C header.
+  [[nodiscard]] edgekit_status SetStock(std::string_view sku,
+                                        uint64_t available);
+  [[nodiscard]] edgekit_status AddStock(std::string_view sku, int64_t delta);
+  [[nodiscard]] edgekit_status SetBuyerLimit(std::string_view sku,
+                                             uint32_t limit);
+  [[nodiscard]] edgekit_status Stats(std::string_view sku,
+                                     StockStats* out) const;
+  [[nodiscard]] edgekit_status Acquire(std::string_view sku,
+                                       std::string_view buyer, uint32_t qty,
+                                       uint64_t now_ms, uint64_t hold_ttl_ms,
+                                       uint64_t* out_hold);
+  [[nodiscard]] edgekit_status Confirm(uint64_t hold, uint64_t now_ms);
+  [[nodiscard]] edgekit_status Cancel(uint64_t hold);
+  // Expire returns the units it moved from expired holds back to stock.
+  uint64_t Expire(uint64_t now_ms);
+  [[nodiscard]] edgekit_status RateCheck(std::string_view key,
+                                         uint32_t rate_per_s, uint32_t burst,
+                                         uint32_t cost, uint64_t now_ms,
+                                         uint64_t* retry_after_ms);
+
+  // Inspection (tools, tests, monitoring): scans, not snapshots.
+  [[nodiscard]] HoldCensus Census() const;
+  // Units counted against |buyer| for |sku| (held + bought), or 0.
+  [[nodiscard]] uint32_t BuyerUnits(std::string_view sku,
+                                    std::string_view buyer) const;
+  // Units in live holds of |sku| (the scan that |held| in Stats must match).
+  [[nodiscard]] uint64_t HeldUnitsByScan(std::string_view sku) const;
+  // Units of buyer limits kept by stranded records of |sku| (see the C
+  // header): after quiescence and expire, the buyer records of a SKU sum to
+  // sold + this.
+  [[nodiscard]] uint64_t StrandedBuyerUnits(std::string_view sku) const;
+  void ForEachSku(
+      absl::FunctionRef<void(std::string_view sku, const StockStats& stats)> fn)
+      const;
+  // Calls |fn| for every buyer record: SKU, buyer and units counted.
+  void ForEachBuyer(
+      absl::FunctionRef<void(std::string_view sku, std::string_view buyer,
+                             uint32_t units)>
+          fn) const;
+  [[nodiscard]] const Config& config() const { return config_; }
+  [[nodiscard]] size_t region_size() const { return size_; }
+
+  // Hold records, exposed for the crash tests and the inspector.
+  struct HoldRecord {
+    std::atomic<uint64_t> state;   // gen << 8 | phase
+    std::atomic<uint64_t> where;   // sku slot | buyer slot << 32
+    std::atomic<uint64_t> amount;  // qty | flags << 32
+    std::atomic<uint64_t> expiry_ms;
+    std::atomic<uint64_t> unused[4];
+  };
+  static_assert(sizeof(HoldRecord) == 64);
+  // The max_holds records, for inspection and for tests that stop an
+  // operation between two steps by rewinding a record's state.
+  [[nodiscard]] HoldRecord* hold_records() const { return holds_; }
+
+ private:
+  struct Parts;
+  Inventory() = default;
+  static absl::StatusOr<Inventory> Build(void* mem, size_t len,
+                                         const Config& config, bool format);
+
+  HoldRecord& hold(uint32_t index) const { return holds_[index]; }
+  std::atomic<uint64_t>* Target(uint64_t state, const HoldRecord& rec) const;
+  bool Advance(HoldRecord& rec, uint64_t state) const;
+  void FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
+                     int value_bits) const;
+  template <typename NewValue>
+  int Apply(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
+            int value_bits, NewValue new_value) const;
+  void Help(uint32_t index) const;
+  bool AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
+                 uint64_t* state) const;
+  edgekit_status StockOp(std::string_view sku, bool set, int64_t value);
+  void SkuStats(std::atomic<uint64_t>* values, StockStats* out) const;
+
+  Config config_;
+  size_t size_ = 0;
+  region::Table skus_;
+  region::Table buyers_;
+  region::Table rates_;
+  HoldRecord* holds_ = nullptr;
+};
+
+}  // namespace edgekit::inventory
+
+#endif  // EDGEKIT_LIB_INVENTORY_INVENTORY_H_

@@ -1,0 +1,68 @@
+/* Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0 */
+
+/* Pins every status number and name. Both are ABI: a change here is a break
+ * for every host that logs or switches on them. Append new codes at the end
+ * of their capability's section; never edit a line. */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "edgekit.h"
+
+static int failures = 0;
+
+static void pin(edgekit_status status, int number, const char* name) {
+  if ((int)status != number) {
+    fprintf(stderr, "status %s is %d, pinned as %d\n", name, (int)status,
+            number);
+    ++failures;
+  }
+  if (strcmp(edgekit_status_name(status), name) != 0) {
+    fprintf(stderr, "status %d is named \"%s\", pinned as \"%s\"\n", number,
+            edgekit_status_name(status), name);
+    ++failures;
+  }
+}
+
+int main(void) {
+  size_t i;
+  /* Numbers no status uses, including ones a C caller can make up. */
+  const int wild[] = {-1,        1, 99, 199, 899, 999, 100000, -2147483647 - 1,
+                      2147483647};
+
+  pin(EDGEKIT_OK, 0, "ok");
+
+  /* Token verification. */
+  pin(EDGEKIT_E_MALFORMED, 100, "malformed");
+  pin(EDGEKIT_E_UNSUPPORTED_ALG, 101, "unsupported_alg");
+  pin(EDGEKIT_E_KEY_NOT_FOUND, 102, "key_not_found");
+  pin(EDGEKIT_E_BAD_SIGNATURE, 103, "bad_signature");
+  pin(EDGEKIT_E_EXPIRED, 104, "expired");
+  pin(EDGEKIT_E_NOT_YET_VALID, 105, "not_yet_valid");
+  pin(EDGEKIT_E_BAD_ISSUER, 106, "bad_issuer");
+  pin(EDGEKIT_E_BAD_AUDIENCE, 107, "bad_audience");
+  pin(EDGEKIT_E_MISSING_CLAIM, 108, "missing_claim");
+  pin(EDGEKIT_E_BAD_KEY, 109, "bad_key");
+  pin(EDGEKIT_E_WRONG_TYPE, 110, "wrong_type");
+
+  /* Signed URLs. */
+
+  /* Inventory and rate limits. */
+
+  /* Aggregation and summaries. */
+
+  /* General. */
+  pin(EDGEKIT_E_INVALID_ARGUMENT, 900, "invalid_argument");
+  pin(EDGEKIT_E_BUFFER_TOO_SMALL, 901, "buffer_too_small");
+  pin(EDGEKIT_E_NO_MEMORY, 902, "no_memory");
+  pin(EDGEKIT_E_INTERNAL, 903, "internal");
+
+  for (i = 0; i < sizeof wild / sizeof wild[0]; ++i) {
+    if (strcmp(edgekit_status_name((edgekit_status)wild[i]), "unknown") != 0) {
+      fprintf(stderr, "wild status %d has a name\n", wild[i]);
+      ++failures;
+    }
+  }
+  if (failures == 0) printf("ok: every status pinned\n");
+  return failures == 0 ? 0 : 1;
+}
