@@ -10,5 +10,6 @@
 #include "edgekit/token.h"
 #include "edgekit/aggregate.h"
 #include "edgekit/inventory.h"
+#include "edgekit/signed_url.h"
 
 #endif /* EDGEKIT_H */

@@ -90,4 +90,12 @@ int UsageError(const std::string& command, const std::string& message) {
   return kExitUsage;
 }
 
+int RunMain(int (*main_fn)(int, char**), const std::vector<std::string>& args) {
+  std::vector<std::string> owned = args;
+  std::vector<char*> argv;
+  for (std::string& a : owned) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return main_fn(static_cast<int>(owned.size()), argv.data());
+}
+
 }  // namespace edgekit::cli

@@ -53,6 +53,17 @@ int UsageError(const std::string& command, const std::string& message);
 
 // The command groups, each in its own file.
 int TokenCommand(const std::vector<std::string>& args);
+int UrlCommand(const std::vector<std::string>& args);  // url_cmd.cc
+
+// RunMain calls an entry point written as main(argc, argv) with |args|
+// (argv[0] being the subcommand) — the shape some groups keep so their tests
+// can call them in-process.
+int RunMain(int (*main_fn)(int, char**), const std::vector<std::string>& args);
+
+// `edgekit region inspect FILE` (tools/region_cmd.cc).
+int RegionCommand(const std::vector<std::string>& args);
+
+// `edgekit summary show|merge` (tools/summary_cmd.cc).
 int SummaryCommand(const std::vector<std::string>& args);
 
 }  // namespace edgekit::cli

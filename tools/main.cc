@@ -24,6 +24,10 @@ struct Group {
 constexpr Group kGroups[] = {
     {"token", "verify, sign and inspect JWS/JWT tokens",
      edgekit::cli::TokenCommand},
+    {"region", "inspect an inventory region file (read-only)",
+     edgekit::cli::RegionCommand},
+    {"url", "verify nginx, Akamai, CloudFront and timed-HMAC signed URLs",
+     edgekit::cli::UrlCommand},
     {"summary", "show and merge aggregation summaries",
      edgekit::cli::SummaryCommand},
 };

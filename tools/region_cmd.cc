@@ -6,6 +6,8 @@
 
 #include "region_cmd.h"
 
+#include "cli.h"
+
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "inventory/inventory.h"
 
@@ -106,3 +109,18 @@ int RegionInspectMain(int argc, char** argv) {
   munmap(mem, len);
   return 0;
 }
+
+namespace edgekit::cli {
+
+int RegionCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "inspect") {
+    std::fprintf(args.empty() || args[0] == "--help" ? stdout : stderr,
+                 "usage: edgekit region inspect FILE\n"
+                 "  prints the header, hold census and per-SKU counts of an "
+                 "inventory region as JSON\n");
+    return !args.empty() && args[0] == "--help" ? kExitOk : kExitUsage;
+  }
+  return RunMain(RegionInspectMain, args);
+}
+
+}  // namespace edgekit::cli

@@ -31,7 +31,11 @@ typedef enum edgekit_status {
   EDGEKIT_E_BAD_KEY = 109,         /* key material rejected at load */
   EDGEKIT_E_WRONG_TYPE = 110,      /* a claim exists but has another JSON type */
 
-  /* Signed URLs. */
+  /* Signed URLs. They also use MALFORMED, KEY_NOT_FOUND, BAD_SIGNATURE,
+   * EXPIRED and NOT_YET_VALID above, which mean the same for a link. */
+  EDGEKIT_E_NO_TOKEN = 200,      /* the request carries no token to check */
+  EDGEKIT_E_IP_MISMATCH = 201,   /* the token is bound to another client IP */
+  EDGEKIT_E_PATH_MISMATCH = 202, /* the token does not cover this path */
 
   /* Inventory and rate limits. */
   EDGEKIT_E_SOLD_OUT = 300,     /* fewer units available than asked for */

@@ -50,6 +50,9 @@ const char* edgekit_status_name(edgekit_status status) {
     case EDGEKIT_E_WRONG_TYPE: return "wrong_type";
 
     // Signed URLs.
+    case EDGEKIT_E_NO_TOKEN: return "no_token";
+    case EDGEKIT_E_IP_MISMATCH: return "ip_mismatch";
+    case EDGEKIT_E_PATH_MISMATCH: return "path_mismatch";
 
     // Inventory and rate limits.
     case EDGEKIT_E_SOLD_OUT: return "sold_out";

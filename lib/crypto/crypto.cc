@@ -521,12 +521,9 @@ absl::StatusOr<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
 absl::StatusOr<PrivateKey> PrivateKey::FromRsa(Bytes n, Bytes e, Bytes d,
                                                Bytes p, Bytes q, Bytes dp,
                                                Bytes dq, Bytes qi) {
-  const bool crt = !p.empty() || !q.empty() || !dp.empty() || !dq.empty() ||
-                   !qi.empty();
-  if (n.empty() || e.empty() || d.empty() ||
-      (crt && (p.empty() || q.empty() || dp.empty() || dq.empty() ||
-               qi.empty()))) {
-    return Fail("incomplete RSA private key");
+  if (n.empty() || e.empty() || d.empty() || p.empty() || q.empty() ||
+      dp.empty() || dq.empty() || qi.empty()) {
+    return Fail("RSA private keys need n, e, d, p, q, dp, dq and qi");
   }
   RSA* rsa = RSA_new();
   if (rsa == nullptr) return Fail("out of memory");
@@ -536,7 +533,7 @@ absl::StatusOr<PrivateKey> PrivateKey::FromRsa(Bytes n, Bytes e, Bytes d,
   if (ok) {
     for (int i = 0; i < 3; ++i) bn[i].release();
   }
-  if (ok && crt) {
+  if (ok) {
     bn[3] = ToBn(p), bn[4] = ToBn(q), bn[5] = ToBn(dp), bn[6] = ToBn(dq),
     bn[7] = ToBn(qi);
     ok = bn[3] && bn[4] && bn[5] && bn[6] && bn[7] &&

@@ -113,8 +113,10 @@ class PrivateKey {
   // FromPem parses "PRIVATE KEY" (PKCS#8), "RSA PRIVATE KEY" or
   // "EC PRIVATE KEY".
   static absl::StatusOr<PrivateKey> FromPem(std::string_view pem);
-  // FromRsa builds an RSA key from JWK members (big-endian); p, q, dp, dq and
-  // qi may all be empty, in which case only n, e and d are used.
+  // FromRsa builds an RSA key from JWK members (big-endian). The CRT members
+  // p, q, dp, dq and qi are required: RFC 7518 lets a JWK omit them, but
+  // without p and q neither library can check the key (RSA_check_key), and
+  // OpenSSL refuses it, so both backends refuse it alike.
   static absl::StatusOr<PrivateKey> FromRsa(Bytes n, Bytes e, Bytes d, Bytes p,
                                             Bytes q, Bytes dp, Bytes dq,
                                             Bytes qi);

@@ -110,12 +110,10 @@ absl::StatusOr<std::optional<Key>> RsaFromJwk(const Jwk& jwk) {
   EDGEKIT_ASSIGN(dp, jwk.Bytes("dp", false));
   EDGEKIT_ASSIGN(dq, jwk.Bytes("dq", false));
   EDGEKIT_ASSIGN(qi, jwk.Bytes("qi", false));
-  const bool all =
-      !p.empty() && !q.empty() && !dp.empty() && !dq.empty() && !qi.empty();
-  const bool none =
-      p.empty() && q.empty() && dp.empty() && dq.empty() && qi.empty();
-  if (!all && !none) {
-    return Refused("RSA JWK has some but not all CRT members");
+  // The CRT members are optional in RFC 7518 but required here: see
+  // crypto::PrivateKey::FromRsa.
+  if (p.empty() || q.empty() || dp.empty() || dq.empty() || qi.empty()) {
+    return Refused("RSA private JWK without all of p, q, dp, dq and qi");
   }
   auto priv = crypto::PrivateKey::FromRsa(n, e, d, p, q, dp, dq, qi);
   if (!priv.ok()) return Refused(priv.status().message());

@@ -46,6 +46,9 @@ int main(void) {
   pin(EDGEKIT_E_WRONG_TYPE, 110, "wrong_type");
 
   /* Signed URLs. */
+  pin(EDGEKIT_E_NO_TOKEN, 200, "no_token");
+  pin(EDGEKIT_E_IP_MISMATCH, 201, "ip_mismatch");
+  pin(EDGEKIT_E_PATH_MISMATCH, 202, "path_mismatch");
 
   /* Inventory and rate limits. */
 

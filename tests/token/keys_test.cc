@@ -133,6 +133,14 @@ TEST(KeySet, RefusedKeysAreFailedPrecondition) {
   ASSERT_NE(qi, std::string::npos);
   partial.replace(qi, 4, "\"qx\"");
   EXPECT_EQ(JwksCode(partial), absl::StatusCode::kFailedPrecondition);
+  // And with none of them (n, e and d only): refused alike on both backends.
+  std::string bare = GeneratedData("keys_private.jwks");
+  for (const char* member : {"\"p\"", "\"q\"", "\"dp\"", "\"dq\"", "\"qi\""}) {
+    const size_t at = bare.find(member);
+    ASSERT_NE(at, std::string::npos) << member;
+    bare.replace(at + 1, 1, "x");  // "p" -> "x", "dp" -> "xp" ...
+  }
+  EXPECT_EQ(JwksCode(bare), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(KeySet, LoadsPemKeys) {

@@ -161,5 +161,13 @@ check(code == 1 and err.startswith("bad_key:"), "weak RSA key file")
 code, _, err = run("token", "verify", "--keys", data("vectors.txt"), "x")
 check(code == 1 and err.startswith("malformed:"), "keys file of garbage")
 
+# Other command groups are reached through the same dispatcher.
+for args, want in ((("region",), 2), (("region", "--help"), 0),
+                   (("region", "inspect"), 2),
+                   (("region", "inspect", "/nonexistent/zone"), 1),
+                   (("region", "inspect", data("vectors.txt")), 1)):
+    code, out, err = run(*args)
+    check(code == want, f"edgekit {' '.join(args)}: exit {code}, want {want}")
+
 print(f"{'FAILED' if failures else 'ok'}: {len(failures)} failures")
 sys.exit(1 if failures else 0)
