@@ -90,7 +90,19 @@ const char* edgekit_status_name(edgekit_status status) {
     case EDGEKIT_E_STOCK_RANGE:
       return "stock_range";
 
-      // Aggregation and summaries.
+    // Aggregation and summaries.
+    case EDGEKIT_E_SUMMARY_MALFORMED:
+      return "summary_malformed";
+    case EDGEKIT_E_SUMMARY_TRUNCATED:
+      return "summary_truncated";
+    case EDGEKIT_E_SUMMARY_VERSION:
+      return "summary_unsupported_version";
+    case EDGEKIT_E_SUMMARY_INCOMPATIBLE:
+      return "summary_incompatible";
+    case EDGEKIT_E_AGG_KEY_TOO_LONG:
+      return "key_too_long";
+    case EDGEKIT_E_AGG_BAD_TIME:
+      return "bad_time";
 
     case EDGEKIT_E_INVALID_ARGUMENT:
       return "invalid_argument";
