@@ -8,6 +8,7 @@
 #include "edgekit/base.h"
 #include "edgekit/status.h"
 #include "edgekit/token.h"
+#include "edgekit/aggregate.h"
 #include "edgekit/inventory.h"
 #include "edgekit/signed_url.h"
 

@@ -63,6 +63,9 @@ int RunMain(int (*main_fn)(int, char**), const std::vector<std::string>& args);
 // `edgekit region inspect FILE` (tools/region_cmd.cc).
 int RegionCommand(const std::vector<std::string>& args);
 
+// `edgekit summary show|merge` (tools/summary_cmd.cc).
+int SummaryCommand(const std::vector<std::string>& args);
+
 }  // namespace edgekit::cli
 
 #endif  // EDGEKIT_TOOLS_CLI_H_

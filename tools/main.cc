@@ -28,6 +28,8 @@ constexpr Group kGroups[] = {
      edgekit::cli::RegionCommand},
     {"url", "verify nginx, Akamai, CloudFront and timed-HMAC signed URLs",
      edgekit::cli::UrlCommand},
+    {"summary", "show and merge aggregation summaries",
+     edgekit::cli::SummaryCommand},
 };
 
 void Usage(std::ostream& out) {

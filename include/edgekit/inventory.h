@@ -55,6 +55,7 @@
 
 #include "edgekit/base.h"
 #include "edgekit/status.h"
+#include "edgekit/token.h"
 
 EDGEKIT_EXTERN_C_BEGIN
 
@@ -198,6 +199,28 @@ EDGEKIT_API edgekit_status edgekit_inventory_acquire(
 EDGEKIT_API edgekit_status edgekit_inventory_confirm(edgekit_inventory* inv,
                                                      uint64_t hold,
                                                      uint64_t now_ms);
+
+/* edgekit_inventory_confirm_ticket confirms |hold| as edgekit_inventory_confirm
+ * does and writes a win ticket for the sale to |out| (not NUL-terminated),
+ * its length to |*out_len|: a JWS compact token signed with algorithm |alg| by
+ * the one key of |keys| that fits it (and has |kid|, if |kid_len| > 0), whose
+ * payload is
+ *   {"sku":…,"buyer":…,"hold":"<id>","qty":n,"iat":<now s>,"exp":<now s + ttl>}
+ * so the origin can check a winner with edgekit_verifier_verify, or any JWT
+ * library, without asking the edge. HS256 is the cheap choice.
+ *
+ * The ticket is made before the sale commits. If it cannot be made, the hold
+ * stays live and nothing is sold: EDGEKIT_E_BUFFER_TOO_SMALL (|*out_len| is
+ * the size needed; call again with a larger buffer), EDGEKIT_E_KEY_NOT_FOUND,
+ * EDGEKIT_E_UNSUPPORTED_ALG, or EDGEKIT_E_INVALID_ARGUMENT (also for a SKU or
+ * buyer id that is not UTF-8, which JSON cannot carry). Other failures are
+ * those of edgekit_inventory_confirm, with |*out_len| 0. Allocates while
+ * signing. |keys| is only read; the caller keeps it. */
+EDGEKIT_API edgekit_status edgekit_inventory_confirm_ticket(
+    edgekit_inventory* inv, char* out, size_t out_cap, size_t* out_len,
+    uint64_t hold, uint64_t now_ms, const edgekit_keyset* keys,
+    const char* alg, size_t alg_len, const char* kid, size_t kid_len,
+    uint32_t ticket_ttl_s);
 
 /* edgekit_inventory_cancel returns a live hold's units to available stock
  * and to the buyer's limit. Errors as edgekit_inventory_confirm (a hold

@@ -49,6 +49,12 @@ typedef enum edgekit_status {
   EDGEKIT_E_STOCK_RANGE = 308,  /* a stock count would leave its range */
 
   /* Aggregation and summaries. */
+  EDGEKIT_E_SUMMARY_MALFORMED = 400,     /* not a well-formed summary */
+  EDGEKIT_E_SUMMARY_TRUNCATED = 401,     /* summary input ends early */
+  EDGEKIT_E_SUMMARY_VERSION = 402,       /* unknown summary version/family */
+  EDGEKIT_E_SUMMARY_INCOMPATIBLE = 403,  /* merge of different sketch options */
+  EDGEKIT_E_AGG_KEY_TOO_LONG = 404,      /* key over max_key_len; not counted */
+  EDGEKIT_E_AGG_BAD_TIME = 405,          /* now_ms negative or out of range */
 
   /* General. */
   EDGEKIT_E_INVALID_ARGUMENT = 900, /* NULL where an object is needed, bad option */

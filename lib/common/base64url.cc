@@ -14,7 +14,8 @@ constexpr uint8_t kInvalid = 0xff;
 constexpr std::array<uint8_t, 256> MakeDecodeTable() {
   std::array<uint8_t, 256> table{};
   for (auto& v : table) v = kInvalid;
-  for (uint8_t i = 0; i < 64; ++i) table[static_cast<uint8_t>(kAlphabet[i])] = i;
+  for (uint8_t i = 0; i < 64; ++i)
+    table[static_cast<uint8_t>(kAlphabet[i])] = i;
   return table;
 }
 constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
@@ -68,7 +69,8 @@ bool Base64UrlDecodeTo(std::string_view in, std::string* out) {
 void Base64UrlEncode(const uint8_t* in, size_t len, char* out) {
   size_t i = 0;
   for (; i + 3 <= len; i += 3) {
-    const uint32_t v = uint32_t{in[i]} << 16 | uint32_t{in[i + 1]} << 8 | in[i + 2];
+    const uint32_t v =
+        uint32_t{in[i]} << 16 | uint32_t{in[i + 1]} << 8 | in[i + 2];
     *out++ = kAlphabet[v >> 18];
     *out++ = kAlphabet[(v >> 12) & 63];
     *out++ = kAlphabet[(v >> 6) & 63];

@@ -33,7 +33,9 @@
 namespace edgekit::crypto {
 namespace {
 
-const uint8_t* U8(Bytes b) { return reinterpret_cast<const uint8_t*>(b.data()); }
+const uint8_t* U8(Bytes b) {
+  return reinterpret_cast<const uint8_t*>(b.data());
+}
 
 // One incremental hash state of any supported algorithm. Plain old data in
 // both libraries, so copying it is a memcpy.
@@ -46,31 +48,61 @@ union HashCtx {
 
 void CtxInit(Hash h, HashCtx* c) {
   switch (h) {
-    case Hash::kMd5: MD5_Init(&c->md5); return;
-    case Hash::kSha1: SHA1_Init(&c->sha1); return;
-    case Hash::kSha256: SHA256_Init(&c->sha256); return;
-    case Hash::kSha384: SHA384_Init(&c->sha512); return;
-    case Hash::kSha512: SHA512_Init(&c->sha512); return;
+    case Hash::kMd5:
+      MD5_Init(&c->md5);
+      return;
+    case Hash::kSha1:
+      SHA1_Init(&c->sha1);
+      return;
+    case Hash::kSha256:
+      SHA256_Init(&c->sha256);
+      return;
+    case Hash::kSha384:
+      SHA384_Init(&c->sha512);
+      return;
+    case Hash::kSha512:
+      SHA512_Init(&c->sha512);
+      return;
   }
 }
 
 void CtxUpdate(Hash h, HashCtx* c, const void* p, size_t n) {
   switch (h) {
-    case Hash::kMd5: MD5_Update(&c->md5, p, n); return;
-    case Hash::kSha1: SHA1_Update(&c->sha1, p, n); return;
-    case Hash::kSha256: SHA256_Update(&c->sha256, p, n); return;
-    case Hash::kSha384: SHA384_Update(&c->sha512, p, n); return;
-    case Hash::kSha512: SHA512_Update(&c->sha512, p, n); return;
+    case Hash::kMd5:
+      MD5_Update(&c->md5, p, n);
+      return;
+    case Hash::kSha1:
+      SHA1_Update(&c->sha1, p, n);
+      return;
+    case Hash::kSha256:
+      SHA256_Update(&c->sha256, p, n);
+      return;
+    case Hash::kSha384:
+      SHA384_Update(&c->sha512, p, n);
+      return;
+    case Hash::kSha512:
+      SHA512_Update(&c->sha512, p, n);
+      return;
   }
 }
 
 void CtxFinal(Hash h, HashCtx* c, uint8_t* out) {
   switch (h) {
-    case Hash::kMd5: MD5_Final(out, &c->md5); return;
-    case Hash::kSha1: SHA1_Final(out, &c->sha1); return;
-    case Hash::kSha256: SHA256_Final(out, &c->sha256); return;
-    case Hash::kSha384: SHA384_Final(out, &c->sha512); return;
-    case Hash::kSha512: SHA512_Final(out, &c->sha512); return;
+    case Hash::kMd5:
+      MD5_Final(out, &c->md5);
+      return;
+    case Hash::kSha1:
+      SHA1_Final(out, &c->sha1);
+      return;
+    case Hash::kSha256:
+      SHA256_Final(out, &c->sha256);
+      return;
+    case Hash::kSha384:
+      SHA384_Final(out, &c->sha512);
+      return;
+    case Hash::kSha512:
+      SHA512_Final(out, &c->sha512);
+      return;
   }
 }
 
@@ -80,41 +112,59 @@ size_t BlockSize(Hash h) {
 
 int HashNid(Hash h) {
   switch (h) {
-    case Hash::kMd5: return NID_md5;
-    case Hash::kSha1: return NID_sha1;
-    case Hash::kSha256: return NID_sha256;
-    case Hash::kSha384: return NID_sha384;
-    case Hash::kSha512: return NID_sha512;
+    case Hash::kMd5:
+      return NID_md5;
+    case Hash::kSha1:
+      return NID_sha1;
+    case Hash::kSha256:
+      return NID_sha256;
+    case Hash::kSha384:
+      return NID_sha384;
+    case Hash::kSha512:
+      return NID_sha512;
   }
   return NID_undef;
 }
 
 const EVP_MD* HashMd(Hash h) {
   switch (h) {
-    case Hash::kMd5: return EVP_md5();
-    case Hash::kSha1: return EVP_sha1();
-    case Hash::kSha256: return EVP_sha256();
-    case Hash::kSha384: return EVP_sha384();
-    case Hash::kSha512: return EVP_sha512();
+    case Hash::kMd5:
+      return EVP_md5();
+    case Hash::kSha1:
+      return EVP_sha1();
+    case Hash::kSha256:
+      return EVP_sha256();
+    case Hash::kSha384:
+      return EVP_sha384();
+    case Hash::kSha512:
+      return EVP_sha512();
   }
   return nullptr;
 }
 
 int CurveNid(KeyType t) {
   switch (t) {
-    case KeyType::kEcP256: return NID_X9_62_prime256v1;
-    case KeyType::kEcP384: return NID_secp384r1;
-    case KeyType::kEcP521: return NID_secp521r1;
-    default: return NID_undef;
+    case KeyType::kEcP256:
+      return NID_X9_62_prime256v1;
+    case KeyType::kEcP384:
+      return NID_secp384r1;
+    case KeyType::kEcP521:
+      return NID_secp521r1;
+    default:
+      return NID_undef;
   }
 }
 
 size_t CurveBytes(KeyType t) {
   switch (t) {
-    case KeyType::kEcP256: return 32;
-    case KeyType::kEcP384: return 48;
-    case KeyType::kEcP521: return 66;
-    default: return 0;
+    case KeyType::kEcP256:
+      return 32;
+    case KeyType::kEcP384:
+      return 48;
+    case KeyType::kEcP521:
+      return 66;
+    default:
+      return 0;
   }
 }
 
@@ -141,9 +191,7 @@ struct BnDeleter {
 };
 using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
 
-BnPtr ToBn(Bytes b) {
-  return BnPtr(BN_bin2bn(U8(b), b.size(), nullptr));
-}
+BnPtr ToBn(Bytes b) { return BnPtr(BN_bin2bn(U8(b), b.size(), nullptr)); }
 
 std::unique_ptr<BIO, BioDeleter> MemBio(std::string_view pem) {
   if (pem.size() > INT_MAX) return nullptr;
@@ -164,11 +212,16 @@ bool BnToPadded(const BIGNUM* bn, uint8_t* out, size_t len) {
 
 size_t HashSize(Hash hash) {
   switch (hash) {
-    case Hash::kMd5: return 16;
-    case Hash::kSha1: return 20;
-    case Hash::kSha256: return 32;
-    case Hash::kSha384: return 48;
-    case Hash::kSha512: return 64;
+    case Hash::kMd5:
+      return 16;
+    case Hash::kSha1:
+      return 20;
+    case Hash::kSha256:
+      return 32;
+    case Hash::kSha384:
+      return 48;
+    case Hash::kSha512:
+      return 64;
   }
   return 0;
 }
@@ -402,12 +455,12 @@ bool PublicKey::VerifyRsaPss(Hash hash, Bytes msg, Bytes sig) const {
   if (impl_->type != KeyType::kRsa) return false;
   MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  const bool ok =
-      ctx &&
-      EVP_DigestVerifyInit(ctx.get(), &pctx, HashMd(hash), nullptr,
-                           impl_->pkey.get()) == 1 &&
-      ConfigurePss(pctx) &&
-      EVP_DigestVerify(ctx.get(), U8(sig), sig.size(), U8(msg), msg.size()) == 1;
+  const bool ok = ctx &&
+                  EVP_DigestVerifyInit(ctx.get(), &pctx, HashMd(hash), nullptr,
+                                       impl_->pkey.get()) == 1 &&
+                  ConfigurePss(pctx) &&
+                  EVP_DigestVerify(ctx.get(), U8(sig), sig.size(), U8(msg),
+                                   msg.size()) == 1;
   if (!ok) ERR_clear_error();
   return ok;
 }
@@ -428,8 +481,7 @@ bool PublicKey::VerifyEcdsaRaw(Hash hash, Bytes msg, Bytes sig) const {
   uint8_t digest[kMaxHashSize];
   Digest(hash, msg, digest);
   // ECDSA_do_verify refuses r or s outside [1, n-1].
-  const bool ok =
-      ECDSA_do_verify(digest, HashSize(hash), s, impl_->ec) == 1;
+  const bool ok = ECDSA_do_verify(digest, HashSize(hash), s, impl_->ec) == 1;
   ECDSA_SIG_free(s);
   if (!ok) ERR_clear_error();
   return ok;
@@ -451,11 +503,11 @@ bool PublicKey::VerifyEd25519(Bytes msg, Bytes sig) const {
   return ED25519_verify(U8(msg), msg.size(), U8(sig), impl_->ed25519) == 1;
 #else
   MdCtxPtr ctx(EVP_MD_CTX_new());
-  const bool ok =
-      ctx &&
-      EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr,
-                           impl_->pkey.get()) == 1 &&
-      EVP_DigestVerify(ctx.get(), U8(sig), sig.size(), U8(msg), msg.size()) == 1;
+  const bool ok = ctx &&
+                  EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr,
+                                       impl_->pkey.get()) == 1 &&
+                  EVP_DigestVerify(ctx.get(), U8(sig), sig.size(), U8(msg),
+                                   msg.size()) == 1;
   if (!ok) ERR_clear_error();
   return ok;
 #endif
@@ -607,8 +659,7 @@ absl::StatusOr<std::string> PrivateKey::SignRsaPkcs1(Hash hash,
   std::string sig(RSA_size(impl_->rsa), '\0');
   unsigned len = 0;
   if (RSA_sign(HashNid(hash), digest, HashSize(hash),
-               reinterpret_cast<uint8_t*>(sig.data()), &len,
-               impl_->rsa) != 1) {
+               reinterpret_cast<uint8_t*>(sig.data()), &len, impl_->rsa) != 1) {
     return Fail("RSA signing failed");
   }
   sig.resize(len);

@@ -101,7 +101,8 @@ class PublicKey {
   bool VerifyEd25519(Bytes msg, Bytes sig) const;
 
   struct Impl;
-  explicit PublicKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  explicit PublicKey(std::shared_ptr<const Impl> impl)
+      : impl_(std::move(impl)) {}
 
  private:
   std::shared_ptr<const Impl> impl_;
@@ -141,7 +142,8 @@ class PrivateKey {
   absl::StatusOr<std::string> SignEd25519(Bytes msg) const;
 
   struct Impl;
-  explicit PrivateKey(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  explicit PrivateKey(std::shared_ptr<const Impl> impl)
+      : impl_(std::move(impl)) {}
 
  private:
   std::shared_ptr<const Impl> impl_;

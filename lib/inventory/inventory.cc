@@ -675,6 +675,12 @@ edgekit_status Gone(uint64_t state, uint64_t held_gen) {
 }  // namespace
 
 edgekit_status Inventory::Confirm(uint64_t hold_id, uint64_t now_ms) {
+  return Confirm(hold_id, now_ms, [](const Sale&) { return EDGEKIT_OK; });
+}
+
+edgekit_status Inventory::Confirm(
+    uint64_t hold_id, uint64_t now_ms,
+    absl::FunctionRef<edgekit_status(const Sale&)> prepare) {
   const uint64_t index = hold_id & kIndexMask;
   const uint64_t gen = hold_id >> kIndexBits;
   if (index == 0 || index > config_.max_holds) return EDGEKIT_E_UNKNOWN_HOLD;
@@ -685,6 +691,24 @@ edgekit_status Inventory::Confirm(uint64_t hold_id, uint64_t now_ms) {
   // A late confirm must not sell units the buyer no longer holds: past the
   // TTL the hold returns them instead.
   const bool expired = now_ms >= rec.expiry_ms.load(std::memory_order_acquire);
+  if (!expired) {
+    // |where| and |amount| were written before the hold was published and
+    // stay put while the state word still reads (kHeld, gen); the CAS below
+    // proves it did, so what |prepare| saw is what gets sold.
+    const uint64_t where = rec.where.load(std::memory_order_acquire);
+    const auto sku_slot = static_cast<uint32_t>(where);
+    const auto buyer_slot = static_cast<uint32_t>(where >> 32);
+    if (sku_slot >= skus_.num_slots() || buyer_slot >= buyers_.num_slots()) {
+      return EDGEKIT_E_INTERNAL;
+    }
+    const std::string_view buyer_key = buyers_.key(buyer_slot);
+    const Sale sale{hold_id, skus_.key(sku_slot),
+                    buyer_key.size() >= 4 ? buyer_key.substr(4) : buyer_key,
+                    static_cast<uint32_t>(
+                        rec.amount.load(std::memory_order_acquire))};
+    const edgekit_status prepared = prepare(sale);
+    if (prepared != EDGEKIT_OK) return prepared;
+  }
   const uint64_t next = MakeState(Gen(s) + 1, expired ? kReturn : kSell);
   if (!rec.state.compare_exchange_strong(s, next, std::memory_order_acq_rel,
                                          std::memory_order_acquire)) {

@@ -83,6 +83,21 @@ class Inventory {
                                        uint64_t now_ms, uint64_t hold_ttl_ms,
                                        uint64_t* out_hold);
   [[nodiscard]] edgekit_status Confirm(uint64_t hold, uint64_t now_ms);
+
+  // What a live hold is about to sell, for a win ticket.
+  struct Sale {
+    uint64_t hold;
+    std::string_view sku;
+    std::string_view buyer;
+    uint32_t qty;
+  };
+  // Confirm runs |prepare| once the hold is found live and unexpired, before
+  // the sale commits. If |prepare| returns anything but EDGEKIT_OK the hold
+  // stays as it was and that status is returned; if another process settles
+  // the hold meanwhile, the sale is theirs and |prepare|'s work is moot.
+  [[nodiscard]] edgekit_status Confirm(
+      uint64_t hold, uint64_t now_ms,
+      absl::FunctionRef<edgekit_status(const Sale&)> prepare);
   [[nodiscard]] edgekit_status Cancel(uint64_t hold);
   // Expire returns the units it moved from expired holds back to stock.
   uint64_t Expire(uint64_t now_ms);

@@ -5,10 +5,15 @@
 // whose only possible exception (bad_alloc) becomes EDGEKIT_E_NO_MEMORY.
 
 #include <new>
+#include <cstring>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "edgekit/inventory.h"
 #include "inventory/inventory.h"
+#include "inventory/ticket.h"
+#include "token/handles.h"
 
 struct edgekit_inventory {
   edgekit::inventory::Inventory inv;
@@ -139,6 +144,34 @@ edgekit_status edgekit_inventory_confirm(edgekit_inventory* inv, uint64_t hold,
                                          uint64_t now_ms) {
   if (inv == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
   return inv->inv.Confirm(hold, now_ms);
+}
+
+edgekit_status edgekit_inventory_confirm_ticket(
+    edgekit_inventory* inv, char* out, size_t out_cap, size_t* out_len,
+    uint64_t hold, uint64_t now_ms, const edgekit_keyset* keys,
+    const char* alg, size_t alg_len, const char* kid, size_t kid_len,
+    uint32_t ticket_ttl_s) {
+  if (out_len != nullptr) *out_len = 0;
+  std::string_view a, k;
+  if (inv == nullptr || out_len == nullptr || keys == nullptr ||
+      (out == nullptr && out_cap != 0) || !Bytes(alg, alg_len, &a) ||
+      !Bytes(kid, kid_len, &k)) {
+    return EDGEKIT_E_INVALID_ARGUMENT;
+  }
+  try {
+    std::string ticket;
+    const edgekit_status s = edgekit::inventory::ConfirmWithTicket(
+        inv->inv, hold, now_ms, *keys->set, a,
+        kid_len > 0 ? std::optional<std::string_view>(k) : std::nullopt,
+        ticket_ttl_s, out_cap, &ticket);
+    if (s == EDGEKIT_OK || s == EDGEKIT_E_BUFFER_TOO_SMALL) {
+      *out_len = ticket.size();
+    }
+    if (s == EDGEKIT_OK) std::memcpy(out, ticket.data(), ticket.size());
+    return s;
+  } catch (const std::bad_alloc&) {
+    return EDGEKIT_E_NO_MEMORY;
+  }
 }
 
 edgekit_status edgekit_inventory_cancel(edgekit_inventory* inv, uint64_t hold) {

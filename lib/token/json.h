@@ -100,6 +100,11 @@ inline std::string_view StringContent(std::string_view value) {
 // become ±infinity, values too small become ±0; never fails.
 double JsonNumberToDouble(std::string_view number);
 
+// AppendJsonString appends |s| as a JSON string literal, escaping '"', '\\'
+// and control characters. Other bytes pass through: a reader of the result
+// refuses it unless |s| is UTF-8.
+void AppendJsonString(std::string_view s, std::string* out);
+
 // JsonNumberToInt64 converts a kNumber value span that is an integer within
 // int64 range (written with or without fraction or exponent, such as 1e3).
 // Returns false for any other number.

@@ -15,11 +15,8 @@
 
 #include "edgekit/token.h"
 #include "keys/keys.h"
+#include "token/handles.h"
 #include "token/token.h"
-
-struct edgekit_keyset {
-  std::shared_ptr<const edgekit::keys::KeySet> set;
-};
 
 struct edgekit_verifier {
   edgekit::token::Verifier verifier;

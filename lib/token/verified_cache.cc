@@ -27,8 +27,7 @@ bool VerifiedCache::Contains(const uint8_t* digest, double now) {
   Set& set = SetFor(digest);
   std::lock_guard<std::mutex> lock(set.mu);
   for (Entry& e : set.entries) {
-    if (e.expires_at != 0 &&
-        std::memcmp(e.digest, digest, kDigestSize) == 0) {
+    if (e.expires_at != 0 && std::memcmp(e.digest, digest, kDigestSize) == 0) {
       if (now >= e.expires_at) {
         e = Entry{};
         break;

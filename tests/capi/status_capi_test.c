@@ -10,8 +10,10 @@
 #include "edgekit.h"
 
 static int failures = 0;
+static int pinned = 0;
 
 static void pin(edgekit_status status, int number, const char* name) {
+  ++pinned;
   if ((int)status != number) {
     fprintf(stderr, "status %s is %d, pinned as %d\n", name, (int)status,
             number);
@@ -51,14 +53,44 @@ int main(void) {
   pin(EDGEKIT_E_PATH_MISMATCH, 202, "path_mismatch");
 
   /* Inventory and rate limits. */
+  pin(EDGEKIT_E_SOLD_OUT, 300, "sold_out");
+  pin(EDGEKIT_E_BUYER_LIMIT, 301, "buyer_limit");
+  pin(EDGEKIT_E_NO_SPACE, 302, "no_space");
+  pin(EDGEKIT_E_BAD_REGION, 303, "bad_region");
+  pin(EDGEKIT_E_UNKNOWN_SKU, 304, "unknown_sku");
+  pin(EDGEKIT_E_UNKNOWN_HOLD, 305, "unknown_hold");
+  pin(EDGEKIT_E_HOLD_EXPIRED, 306, "hold_expired");
+  pin(EDGEKIT_E_RATE_LIMITED, 307, "rate_limited");
+  pin(EDGEKIT_E_STOCK_RANGE, 308, "stock_range");
 
   /* Aggregation and summaries. */
+  pin(EDGEKIT_E_SUMMARY_MALFORMED, 400, "summary_malformed");
+  pin(EDGEKIT_E_SUMMARY_TRUNCATED, 401, "summary_truncated");
+  pin(EDGEKIT_E_SUMMARY_VERSION, 402, "summary_unsupported_version");
+  pin(EDGEKIT_E_SUMMARY_INCOMPATIBLE, 403, "summary_incompatible");
+  pin(EDGEKIT_E_AGG_KEY_TOO_LONG, 404, "key_too_long");
+  pin(EDGEKIT_E_AGG_BAD_TIME, 405, "bad_time");
 
   /* General. */
   pin(EDGEKIT_E_INVALID_ARGUMENT, 900, "invalid_argument");
   pin(EDGEKIT_E_BUFFER_TOO_SMALL, 901, "buffer_too_small");
   pin(EDGEKIT_E_NO_MEMORY, 902, "no_memory");
   pin(EDGEKIT_E_INTERNAL, 903, "internal");
+
+  /* Every named status is pinned above: a new code without a pin fails. */
+  {
+    int n, named = 0;
+    for (n = 0; n < 1024; ++n) {
+      if (strcmp(edgekit_status_name((edgekit_status)n), "unknown") != 0) {
+        ++named;
+      }
+    }
+    if (named != pinned) {
+      fprintf(stderr, "%d statuses have names but %d are pinned\n", named,
+              pinned);
+      ++failures;
+    }
+  }
 
   for (i = 0; i < sizeof wild / sizeof wild[0]; ++i) {
     if (strcmp(edgekit_status_name((edgekit_status)wild[i]), "unknown") != 0) {

@@ -18,8 +18,12 @@ std::string Decode(std::string_view in, bool* ok) {
 // RFC 4648 §10 test vectors, in the URL alphabet without padding.
 TEST(Base64Url, Rfc4648Vectors) {
   const std::pair<const char*, const char*> kVectors[] = {
-      {"", ""},          {"f", "Zg"},         {"fo", "Zm8"},
-      {"foo", "Zm9v"},   {"foob", "Zm9vYg"},  {"fooba", "Zm9vYmE"},
+      {"", ""},
+      {"f", "Zg"},
+      {"fo", "Zm8"},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"},
+      {"fooba", "Zm9vYmE"},
       {"foobar", "Zm9vYmFy"}};
   for (const auto& [plain, encoded] : kVectors) {
     std::string out;

@@ -26,7 +26,8 @@ TEST(Status, UnknownNumbersHaveAName) {
   // Numbers inside the enum's range that no status uses (yet). Wild ints from
   // C callers are covered by the C test in tests/capi.
   for (int n : {1, 99, 199, 555, 899, 999}) {
-    EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(n)), "unknown");
+    EXPECT_STREQ(edgekit_status_name(static_cast<edgekit_status>(n)),
+                 "unknown");
   }
 }
 

@@ -109,8 +109,8 @@ class OpensslInterop : public ::testing::Test {
   // Generates a key with `openssl genpkey ARGS` and returns its PEM files.
   static void GenKey(const std::string& name, const std::string& args) {
     RunCmd("openssl genpkey " + args + " -out " + dir_ + "/" + name + ".key");
-    RunCmd("openssl pkey -in " + dir_ + "/" + name + ".key -pubout -out " + dir_ +
-        "/" + name + ".pub");
+    RunCmd("openssl pkey -in " + dir_ + "/" + name + ".key -pubout -out " +
+           dir_ + "/" + name + ".pub");
   }
   static std::string Path(const std::string& f) { return dir_ + "/" + f; }
 
@@ -129,7 +129,7 @@ TEST_F(OpensslInterop, RsaPkcs1AndPssBothWays) {
   const std::string msg = ReadFile(Path("msg"));
 
   RunCmd("openssl dgst -sha256 -sign " + Path("rsa.key") + " -out " +
-      Path("rsa.sig") + " " + Path("msg"));
+         Path("rsa.sig") + " " + Path("msg"));
   const std::string sig = ReadFile(Path("rsa.sig"));
   EXPECT_TRUE(pub->VerifyRsaPkcs1(Hash::kSha256, msg, sig));
   EXPECT_FALSE(pub->VerifyRsaPkcs1(Hash::kSha384, msg, sig));
@@ -137,8 +137,8 @@ TEST_F(OpensslInterop, RsaPkcs1AndPssBothWays) {
   EXPECT_FALSE(pub->VerifyRsaPss(Hash::kSha256, msg, sig));
 
   RunCmd("openssl dgst -sha384 -sign " + Path("rsa.key") +
-      " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -out " +
-      Path("pss.sig") + " " + Path("msg"));
+         " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest -out " +
+         Path("pss.sig") + " " + Path("msg"));
   const std::string pss = ReadFile(Path("pss.sig"));
   EXPECT_TRUE(pub->VerifyRsaPss(Hash::kSha384, msg, pss));
   EXPECT_FALSE(pub->VerifyRsaPkcs1(Hash::kSha384, msg, pss));
@@ -147,19 +147,20 @@ TEST_F(OpensslInterop, RsaPkcs1AndPssBothWays) {
   ASSERT_TRUE(ours.ok());
   WriteFile(Path("ours.sig"), *ours);
   RunCmd("openssl dgst -sha512 -verify " + Path("rsa.pub") + " -signature " +
-      Path("ours.sig") + " " + Path("msg"));
+         Path("ours.sig") + " " + Path("msg"));
   auto ours_pss = priv->SignRsaPss(Hash::kSha256, msg);
   ASSERT_TRUE(ours_pss.ok());
   WriteFile(Path("ours_pss.sig"), *ours_pss);
-  RunCmd("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt "
+  RunCmd(
+      "openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt "
       "rsa_pss_saltlen:digest -verify " +
       Path("rsa.pub") + " -signature " + Path("ours_pss.sig") + " " +
       Path("msg"));
   EXPECT_TRUE(priv->PublicPart().VerifyRsaPss(Hash::kSha256, msg, *ours_pss));
 
   // PKCS#1 "RSA PUBLIC KEY" form of the same key.
-  RunCmd("openssl rsa -pubin -in " + Path("rsa.pub") + " -RSAPublicKey_out -out " +
-      Path("rsa.pkcs1"));
+  RunCmd("openssl rsa -pubin -in " + Path("rsa.pub") +
+         " -RSAPublicKey_out -out " + Path("rsa.pkcs1"));
   auto pkcs1 = PublicKey::FromPem(ReadFile(Path("rsa.pkcs1")));
   ASSERT_TRUE(pkcs1.ok()) << pkcs1.status();
   EXPECT_TRUE(pkcs1->VerifyRsaPkcs1(Hash::kSha256, msg, sig));
@@ -177,15 +178,15 @@ TEST_F(OpensslInterop, EcdsaEveryCurve) {
   const std::string msg = ReadFile(Path("msg"));
   for (const auto& c : kCurves) {
     SCOPED_TRACE(c.curve);
-    GenKey("ec", std::string("-algorithm EC -pkeyopt ec_paramgen_curve:") +
-                     c.curve);
+    GenKey("ec",
+           std::string("-algorithm EC -pkeyopt ec_paramgen_curve:") + c.curve);
     auto pub = PublicKey::FromPem(ReadFile(Path("ec.pub")));
     auto priv = PrivateKey::FromPem(ReadFile(Path("ec.key")));
     ASSERT_TRUE(pub.ok()) << pub.status();
     ASSERT_TRUE(priv.ok()) << priv.status();
     EXPECT_EQ(pub->type(), c.type);
     RunCmd(std::string("openssl dgst ") + c.dgst + " -sign " + Path("ec.key") +
-        " -out " + Path("ec.sig") + " " + Path("msg"));
+           " -out " + Path("ec.sig") + " " + Path("msg"));
     const std::string der = ReadFile(Path("ec.sig"));
     EXPECT_TRUE(pub->VerifyEcdsaDer(c.hash, msg, der));
     EXPECT_FALSE(pub->VerifyEcdsaDer(c.hash, msg + "x", der));
@@ -199,8 +200,9 @@ TEST_F(OpensslInterop, EcdsaEveryCurve) {
     auto der_ours = priv->SignEcdsaDer(c.hash, msg);
     ASSERT_TRUE(der_ours.ok());
     WriteFile(Path("ours.sig"), *der_ours);
-    RunCmd(std::string("openssl dgst ") + c.dgst + " -verify " + Path("ec.pub") +
-        " -signature " + Path("ours.sig") + " " + Path("msg"));
+    RunCmd(std::string("openssl dgst ") + c.dgst + " -verify " +
+           Path("ec.pub") + " -signature " + Path("ours.sig") + " " +
+           Path("msg"));
 
     // r = 0 and s = 0 are refused, not "verified".
     const size_t half = raw->size() / 2;
@@ -209,8 +211,10 @@ TEST_F(OpensslInterop, EcdsaEveryCurve) {
     std::fill(zero_s.begin() + half, zero_s.end(), '\0');
     EXPECT_FALSE(pub->VerifyEcdsaRaw(c.hash, msg, zero_r));
     EXPECT_FALSE(pub->VerifyEcdsaRaw(c.hash, msg, zero_s));
-    EXPECT_FALSE(pub->VerifyEcdsaRaw(c.hash, msg, std::string(raw->size(), '\0')));
-    EXPECT_FALSE(pub->VerifyEcdsaRaw(c.hash, msg, std::string(raw->size(), '\xff')));
+    EXPECT_FALSE(
+        pub->VerifyEcdsaRaw(c.hash, msg, std::string(raw->size(), '\0')));
+    EXPECT_FALSE(
+        pub->VerifyEcdsaRaw(c.hash, msg, std::string(raw->size(), '\xff')));
   }
 }
 
@@ -223,7 +227,7 @@ TEST_F(OpensslInterop, Ed25519BothWays) {
   EXPECT_EQ(pub->type(), KeyType::kEd25519);
   const std::string msg = ReadFile(Path("msg"));
   RunCmd("openssl pkeyutl -sign -rawin -inkey " + Path("ed.key") + " -in " +
-      Path("msg") + " -out " + Path("ed.sig"));
+         Path("msg") + " -out " + Path("ed.sig"));
   const std::string sig = ReadFile(Path("ed.sig"));
   EXPECT_TRUE(pub->VerifyEd25519(msg, sig));
   EXPECT_FALSE(pub->VerifyEd25519(msg + "x", sig));

@@ -117,8 +117,8 @@ TEST(VerifiedCache, NewKeySetNeverServesAStaleVerdict) {
   // Rotation away from the key: kid "p256" now names another key.
   auto rotated = KeySet::FromPem(GeneratedData("p384.pub.pem"), "p256");
   ASSERT_TRUE(rotated.ok()) << rotated.status();
-  const Verifier new_keys = CachedVerifier(
-      std::make_shared<const KeySet>(*std::move(rotated)), 64);
+  const Verifier new_keys =
+      CachedVerifier(std::make_shared<const KeySet>(*std::move(rotated)), 64);
   EXPECT_EQ(new_keys.Verify(token, kNow, nullptr), EDGEKIT_E_KEY_NOT_FOUND);
   // A new set that still holds the key verifies in full: its cache starts
   // empty.
@@ -167,7 +167,8 @@ TEST(VerifiedCache, BoundedAndEvictsTheSoonestExpiry) {
 TEST(VerifiedCache, CApiOption) {
   const std::string jwks = GeneratedData("keys_private.jwks");
   edgekit_keyset* ks = nullptr;
-  ASSERT_EQ(edgekit_keyset_from_jwks(&ks, jwks.data(), jwks.size()), EDGEKIT_OK);
+  ASSERT_EQ(edgekit_keyset_from_jwks(&ks, jwks.data(), jwks.size()),
+            EDGEKIT_OK);
   edgekit_verify_options o = {};
   o.struct_size = sizeof o;
   o.cache_entries = 16;
@@ -175,10 +176,12 @@ TEST(VerifiedCache, CApiOption) {
   ASSERT_EQ(edgekit_verifier_new(&v, ks, &o), EDGEKIT_OK);
   auto keys = PrivateKeys();
   const std::string token = SignToken(*keys, "ES384", "p384", kNow + 100);
-  EXPECT_EQ(edgekit_verifier_verify(v, nullptr, token.data(), token.size(), kNow),
-            EDGEKIT_OK);
-  EXPECT_EQ(edgekit_verifier_verify(v, nullptr, token.data(), token.size(), kNow),
-            EDGEKIT_OK);
+  EXPECT_EQ(
+      edgekit_verifier_verify(v, nullptr, token.data(), token.size(), kNow),
+      EDGEKIT_OK);
+  EXPECT_EQ(
+      edgekit_verifier_verify(v, nullptr, token.data(), token.size(), kNow),
+      EDGEKIT_OK);
   EXPECT_EQ(edgekit_verifier_verify(v, nullptr, token.data(), token.size(),
                                     kNow + 100),
             EDGEKIT_E_EXPIRED);
