@@ -155,7 +155,7 @@ absl::Status Aggregator::Plan(const AggregatorOptions& o, Sections* s) {
   if (table_bytes == 0)
     return absl::InvalidArgumentError("aggregator: too large");
   s->table = layout.Add(table_bytes);
-  s->overflow = layout.AddArray(2 * s->cell_words, 8);
+  s->overflow = layout.AddArray(size_t{2} * s->cell_words, 8);
   if (s->sketch_words != 0) {
     s->sketches =
         layout.AddArray((s->shape.num_slots + 1) * 2, s->sketch_words * 8);
@@ -375,7 +375,7 @@ Aggregator::Result Aggregator::Update(std::string_view key, int64_t now_ms,
       result = Result::kOverflow;
       break;
   }
-  std::atomic<uint64_t>* cell = cells + parity * cell_words_;
+  std::atomic<uint64_t>* cell = cells + size_t{parity} * cell_words_;
 
   // Register as a writer of this window's cell (see aggregator.h).
   std::atomic<uint64_t>& state = cell[kState];
@@ -505,7 +505,7 @@ void Aggregator::TopKUpdate(std::string_view key, uint64_t hash,
     std::atomic<uint64_t>* keys = meta + topk_slots_ + e * key_words_;
     errors[e].store(min_count, std::memory_order_relaxed);
     meta[e].store(kMetaWriting, std::memory_order_relaxed);
-    for (uint32_t w = 0; w < key_words_ && w * 8 < key.size(); ++w) {
+    for (size_t w = 0; w < key_words_ && w * 8 < key.size(); ++w) {
       uint64_t chunk = 0;
       std::memcpy(&chunk, key.data() + w * 8,
                   std::min<size_t>(8, key.size() - w * 8));
@@ -717,14 +717,15 @@ std::optional<Summary> Aggregator::FlushOne(int64_t now_ms) {
   table_.ForEach(
       [&](uint64_t index, std::string_view key, std::atomic<uint64_t>* v) {
         KeyStats k;
-        if (DrainCell(v + parity * cell_words_, index, parity, oldest, &k)) {
+        if (DrainCell(v + size_t{parity} * cell_words_, index, parity, oldest,
+                      &k)) {
           k.key.assign(key.data(), key.size());
           summary.keys.push_back(std::move(k));
         }
       });
   summary.has_overflow =
-      DrainCell(overflow_cells_ + parity * cell_words_, table_.num_slots(),
-                parity, oldest, &summary.overflow);
+      DrainCell(overflow_cells_ + size_t{parity} * cell_words_,
+                table_.num_slots(), parity, oldest, &summary.overflow);
   summary.late_updates = late_updates_->exchange(0, std::memory_order_acq_rel);
   std::sort(summary.keys.begin(), summary.keys.end(),
             [](const KeyStats& a, const KeyStats& b) { return a.key < b.key; });
