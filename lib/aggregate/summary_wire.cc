@@ -52,7 +52,10 @@ constexpr uint8_t kHllSparse = 1;
 constexpr uint8_t kHllDense = 2;
 
 uint64_t ZigZag(int64_t v) {
-  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+  // The sign mask from an unsigned shift: v >> 63 on a signed value is
+  // implementation-defined before C++20.
+  const uint64_t u = static_cast<uint64_t>(v);
+  return (u << 1) ^ (0 - (u >> 63));
 }
 int64_t UnZigZag(uint64_t v) {
   return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1));
