@@ -54,7 +54,8 @@ build_and_test() {
   local dir=build/$name
   mkdir -p build
   note "$name: configure and build"
-  if ! configure "$dir" "$@" || ! cmake --build "$dir" -j "$JOBS" >"$dir.build.log" 2>&1; then
+  if ! configure "$dir" "$@" ||
+     ! cmake --build "$dir" -j "$JOBS" "${BUILD_ARGS[@]}" >"$dir.build.log" 2>&1; then
     tail -n 60 "$dir.build.log" 2>/dev/null
     failed=$((failed + 1)); failures+=("$name: build failed"); return
   fi
@@ -66,12 +67,13 @@ clang=(-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14)
 
 for step in $STEPS; do
   CTEST_ARGS=()
+  BUILD_ARGS=()
   case $step in
     boringssl) build_and_test boringssl -DCMAKE_BUILD_TYPE=Release -DEDGEKIT_CRYPTO=boringssl ;;
     openssl)   build_and_test openssl -DCMAKE_BUILD_TYPE=Release -DEDGEKIT_CRYPTO=openssl ;;
     asan)      build_and_test asan -DCMAKE_BUILD_TYPE=Debug "${clang[@]}" \
                  -DEDGEKIT_SANITIZE=address,undefined ;;
-    tsan)      CTEST_ARGS=(-L concurrency)
+    tsan)      CTEST_ARGS=(-L concurrency); BUILD_ARGS=(--target concurrency_tests)
                build_and_test tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo "${clang[@]}" \
                  -DEDGEKIT_SANITIZE=thread -DEDGEKIT_BUILD_TOOLS=OFF ;;
     fuzz)
