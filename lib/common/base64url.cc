@@ -2,35 +2,27 @@
 
 #include "common/base64url.h"
 
-#include <array>
-
 namespace edgekit {
 namespace {
 
 constexpr char kAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-constexpr uint8_t kInvalid = 0xff;
-
-constexpr std::array<uint8_t, 256> MakeDecodeTable() {
-  std::array<uint8_t, 256> table{};
-  for (auto& v : table) v = kInvalid;
-  for (uint8_t i = 0; i < 64; ++i)
-    table[static_cast<uint8_t>(kAlphabet[i])] = i;
-  return table;
-}
-constexpr std::array<uint8_t, 256> kDecode = MakeDecodeTable();
+constexpr Base64Alphabet kDecode = MakeBase64Alphabet(kAlphabet);
 
 }  // namespace
 
-bool Base64UrlDecode(std::string_view in, uint8_t* out, size_t* out_len) {
+bool Base64DecodeUnpadded(std::string_view in, const Base64Alphabet& alphabet,
+                          bool strict_bits, uint8_t* out, size_t cap,
+                          size_t* out_len) {
   const size_t n = in.size();
   if (n % 4 == 1) return false;
+  if (n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1) > cap) return false;
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
   size_t o = 0;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) {
-    const uint32_t a = kDecode[p[i]], b = kDecode[p[i + 1]],
-                   c = kDecode[p[i + 2]], d = kDecode[p[i + 3]];
+    const uint32_t a = alphabet[p[i]], b = alphabet[p[i + 1]],
+                   c = alphabet[p[i + 2]], d = alphabet[p[i + 3]];
     if ((a | b | c | d) & 0x80) return false;
     const uint32_t v = a << 18 | b << 12 | c << 6 | d;
     out[o++] = static_cast<uint8_t>(v >> 16);
@@ -39,20 +31,22 @@ bool Base64UrlDecode(std::string_view in, uint8_t* out, size_t* out_len) {
   }
   const size_t rest = n - i;
   if (rest >= 2) {
-    const uint32_t a = kDecode[p[i]], b = kDecode[p[i + 1]];
-    const uint32_t c = rest == 3 ? kDecode[p[i + 2]] : 0;
+    const uint32_t a = alphabet[p[i]], b = alphabet[p[i + 1]];
+    const uint32_t c = rest == 3 ? alphabet[p[i + 2]] : 0;
     if ((a | b | c) & 0x80) return false;
     const uint32_t v = a << 18 | b << 12 | c << 6;
     out[o++] = static_cast<uint8_t>(v >> 16);
-    if (rest == 3) {
-      out[o++] = static_cast<uint8_t>(v >> 8);
-      if (v & 0xff) return false;  // non-canonical trailing bits
-    } else if (v & 0xffff) {
-      return false;
-    }
+    if (rest == 3) out[o++] = static_cast<uint8_t>(v >> 8);
+    const uint32_t unused = rest == 3 ? (v & 0xff) : (v & 0xffff);
+    if (strict_bits && unused != 0) return false;
   }
   *out_len = o;
   return true;
+}
+
+bool Base64UrlDecode(std::string_view in, uint8_t* out, size_t* out_len) {
+  return Base64DecodeUnpadded(in, kDecode, /*strict_bits=*/true, out,
+                              Base64UrlDecodedMaxSize(in.size()), out_len);
 }
 
 bool Base64UrlDecodeTo(std::string_view in, std::string* out) {

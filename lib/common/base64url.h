@@ -7,6 +7,7 @@
 #ifndef EDGEKIT_LIB_COMMON_BASE64URL_H_
 #define EDGEKIT_LIB_COMMON_BASE64URL_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -19,6 +20,28 @@ namespace edgekit {
 constexpr size_t Base64UrlDecodedMaxSize(size_t encoded_len) {
   return encoded_len / 4 * 3 + 2;
 }
+
+// Base64Alphabet maps each byte to its 6-bit value in one 64-character
+// alphabet, or to kBase64Invalid.
+inline constexpr uint8_t kBase64Invalid = 0xff;
+using Base64Alphabet = std::array<uint8_t, 256>;
+
+constexpr Base64Alphabet MakeBase64Alphabet(const char* chars) {
+  Base64Alphabet t{};
+  for (auto& v : t) v = kBase64Invalid;
+  for (uint8_t i = 0; i < 64; ++i) t[static_cast<uint8_t>(chars[i])] = i;
+  return t;
+}
+
+// Base64DecodeUnpadded decodes |in| (alphabet characters only, no padding)
+// with |alphabet| into |out|, which holds |cap| bytes. Returns false for a
+// character outside the alphabet, a length of 1 mod 4, output beyond |cap|,
+// or — if |strict_bits| — non-zero unused bits in the last character. The
+// one decoding loop behind every base64 flavour edgekit reads.
+[[nodiscard]] bool Base64DecodeUnpadded(std::string_view in,
+                                        const Base64Alphabet& alphabet,
+                                        bool strict_bits, uint8_t* out,
+                                        size_t cap, size_t* out_len);
 
 // Base64UrlDecode decodes |in| into |out| (which must hold
 // Base64UrlDecodedMaxSize(in.size()) bytes) and sets |*out_len|. Returns false

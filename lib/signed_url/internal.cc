@@ -18,16 +18,9 @@
 namespace edgekit::signed_url::internal {
 namespace {
 
-constexpr uint8_t kInvalid = 0xff;
+constexpr uint8_t kInvalid = kBase64Invalid;
 
-using Table = std::array<uint8_t, 256>;
-
-constexpr Table MakeTable(const char* alphabet) {
-  Table t{};
-  for (auto& v : t) v = kInvalid;
-  for (uint8_t i = 0; i < 64; ++i) t[static_cast<uint8_t>(alphabet[i])] = i;
-  return t;
-}
+using Table = Base64Alphabet;
 
 constexpr char kStdAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -35,42 +28,9 @@ constexpr char kUrlAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 constexpr char kCloudFrontAlphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-~";
-constexpr Table kStd = MakeTable(kStdAlphabet);
-constexpr Table kUrl = MakeTable(kUrlAlphabet);
-constexpr Table kCloudFront = MakeTable(kCloudFrontAlphabet);
-
-// DecodeGroups decodes |n| alphabet characters (no padding) from |p|.
-// |strict_bits| refuses non-zero unused bits in the last character.
-bool DecodeGroups(const uint8_t* p, size_t n, const Table& table,
-                  bool strict_bits, uint8_t* out, size_t cap, size_t* out_len) {
-  if (n % 4 == 1) return false;
-  const size_t need = n / 4 * 3 + (n % 4 == 0 ? 0 : n % 4 - 1);
-  if (need > cap) return false;
-  size_t o = 0;
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const uint32_t a = table[p[i]], b = table[p[i + 1]], c = table[p[i + 2]],
-                   d = table[p[i + 3]];
-    if ((a | b | c | d) & 0x80) return false;
-    const uint32_t v = a << 18 | b << 12 | c << 6 | d;
-    out[o++] = static_cast<uint8_t>(v >> 16);
-    out[o++] = static_cast<uint8_t>(v >> 8);
-    out[o++] = static_cast<uint8_t>(v);
-  }
-  const size_t rest = n - i;
-  if (rest >= 2) {
-    const uint32_t a = table[p[i]], b = table[p[i + 1]];
-    const uint32_t c = rest == 3 ? table[p[i + 2]] : 0;
-    if ((a | b | c) & 0x80) return false;
-    const uint32_t v = a << 18 | b << 12 | c << 6;
-    out[o++] = static_cast<uint8_t>(v >> 16);
-    if (rest == 3) out[o++] = static_cast<uint8_t>(v >> 8);
-    const uint32_t unused = rest == 3 ? (v & 0xff) : (v & 0xffff);
-    if (strict_bits && unused != 0) return false;
-  }
-  *out_len = o;
-  return true;
-}
+constexpr Table kStd = MakeBase64Alphabet(kStdAlphabet);
+constexpr Table kUrl = MakeBase64Alphabet(kUrlAlphabet);
+constexpr Table kCloudFront = MakeBase64Alphabet(kCloudFrontAlphabet);
 
 // DecodePadded decodes |in| whose padding character is |pad|: either no
 // padding or exactly enough to reach a multiple of 4.
@@ -86,8 +46,8 @@ bool DecodePadded(std::string_view in, const Table& table, char pad,
   if (pads > 0 && in.size() % 4 != 0) return false;
   if (pads == 0 && padding_required && in.size() % 4 != 0) return false;
   if (pads > 0 && n % 4 + pads != 4) return false;
-  return DecodeGroups(reinterpret_cast<const uint8_t*>(in.data()), n, table,
-                      true, out, cap, out_len);
+  return Base64DecodeUnpadded(in.substr(0, n), table, /*strict_bits=*/true, out,
+                              cap, out_len);
 }
 
 std::string EncodeWith(std::string_view in, const char* alphabet, char pad) {
@@ -150,8 +110,8 @@ bool DecodeNginxBase64Url(std::string_view in, uint8_t* out, size_t cap,
                           size_t* out_len) {
   const size_t end = in.find('=');
   const size_t n = end == std::string_view::npos ? in.size() : end;
-  return DecodeGroups(reinterpret_cast<const uint8_t*>(in.data()), n, kUrl,
-                      false, out, cap, out_len);
+  return Base64DecodeUnpadded(in.substr(0, n), kUrl, /*strict_bits=*/false, out,
+                              cap, out_len);
 }
 
 bool DecodeCloudFrontBase64(std::string_view in, uint8_t* out, size_t cap,
@@ -199,8 +159,7 @@ std::string EncodeStdBase64(std::string_view in) {
   return EncodeWith(in, kStdAlphabet, '=');
 }
 
-bool DecodeHex(std::string_view in, uint8_t* out, size_t cap,
-               size_t* out_len) {
+bool DecodeHex(std::string_view in, uint8_t* out, size_t cap, size_t* out_len) {
   if (in.size() % 2 != 0 || in.size() / 2 > cap) return false;
   // One table load per digit and one check per input: the MAC of every
   // Akamai token and timed HMAC is decoded here.
