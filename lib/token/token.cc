@@ -186,11 +186,12 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
                                     Claims* c) const {
   // Structure.
   if (token.size() > policy_.max_token_len) return EDGEKIT_E_MALFORMED;
+  // The first and the last dot bound the payload, scanning only the short
+  // header and signature; a third dot lies in the payload, where base64url
+  // decoding refuses it.
   const size_t dot1 = token.find('.');
-  if (dot1 == std::string_view::npos) return EDGEKIT_E_MALFORMED;
-  const size_t dot2 = token.find('.', dot1 + 1);
-  if (dot2 == std::string_view::npos) return EDGEKIT_E_MALFORMED;
-  if (token.find('.', dot2 + 1) != std::string_view::npos) {
+  const size_t dot2 = token.rfind('.');
+  if (dot1 == std::string_view::npos || dot1 == dot2) {
     return EDGEKIT_E_MALFORMED;
   }
   const std::string_view signing_input = token.substr(0, dot2);
