@@ -3,7 +3,8 @@
  * Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
  *
  * ngx_http_edgekit_module: JWT access control in nginx's access phase,
- * written against edgekit's public C ABI only (include/edgekit.h).
+ * and flash-sale holds from an inventory region in an nginx shared-memory
+ * zone, written against edgekit's public C ABI only (include/edgekit.h).
  * Key sets and verifiers are built at configuration time; a request costs
  * one verify into a per-worker claims object and a few bytes of its pool.
  */
@@ -21,6 +22,30 @@
 
 #define NGX_HTTP_EDGEKIT_CLAIM_PREFIX  "edgekit_jwt_claim_"
 
+/* How often each worker returns the units of expired holds. */
+#define NGX_HTTP_EDGEKIT_EXPIRE_MS     1000
+
+
+typedef struct {
+    ngx_str_t                   sku;
+    ngx_uint_t                  units;
+} ngx_http_edgekit_stock_t;
+
+
+typedef struct {
+    edgekit_inventory_config    config;
+    size_t                      region_size;
+    ngx_array_t                 stock;      /* of ngx_http_edgekit_stock_t */
+    void                       *region;
+    edgekit_inventory          *inventory;  /* this process's handle */
+    ngx_shm_zone_t             *shm_zone;
+} ngx_http_edgekit_zone_t;
+
+
+typedef struct {
+    ngx_array_t                 zones;      /* of ngx_http_edgekit_zone_t * */
+} ngx_http_edgekit_main_conf_t;
+
 
 typedef struct {
     ngx_flag_t                  enable;
@@ -32,6 +57,12 @@ typedef struct {
     ngx_uint_t                  cache;
     ngx_http_complex_value_t   *token;
     edgekit_verifier           *verifier;
+
+    ngx_shm_zone_t             *acquire_zone;
+    ngx_http_complex_value_t   *acquire_sku;
+    ngx_http_complex_value_t   *acquire_buyer;
+    ngx_uint_t                  acquire_units;
+    ngx_msec_t                  acquire_ttl;
 } ngx_http_edgekit_loc_conf_t;
 
 
@@ -56,6 +87,11 @@ static ngx_int_t ngx_http_edgekit_status_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_edgekit_claim_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_edgekit_acquire_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_edgekit_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+static void ngx_http_edgekit_expire_handler(ngx_event_t *ev);
+static void *ngx_http_edgekit_create_main_conf(ngx_conf_t *cf);
 static void *ngx_http_edgekit_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_edgekit_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
@@ -65,7 +101,16 @@ static char *ngx_http_edgekit_keys(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_edgekit_algorithms(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_edgekit_zone(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_edgekit_stock(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_edgekit_acquire(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_shm_zone_t *ngx_http_edgekit_find_zone(ngx_conf_t *cf,
+    ngx_str_t *name);
 static void ngx_http_edgekit_free_keyset(void *data);
+static void ngx_http_edgekit_free_inventory(void *data);
 static void ngx_http_edgekit_free_verifier(void *data);
 static ngx_int_t ngx_http_edgekit_add_variables(ngx_conf_t *cf);
 static ngx_int_t ngx_http_edgekit_init(ngx_conf_t *cf);
@@ -131,6 +176,27 @@ static ngx_command_t  ngx_http_edgekit_commands[] = {
       offsetof(ngx_http_edgekit_loc_conf_t, token),
       NULL },
 
+    { ngx_string("edgekit_inventory_zone"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_2MORE,
+      ngx_http_edgekit_zone,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("edgekit_inventory_stock"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE3,
+      ngx_http_edgekit_stock,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("edgekit_inventory_acquire"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_2MORE,
+      ngx_http_edgekit_acquire,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -139,7 +205,7 @@ static ngx_http_module_t  ngx_http_edgekit_module_ctx = {
     ngx_http_edgekit_add_variables,        /* preconfiguration */
     ngx_http_edgekit_init,                 /* postconfiguration */
 
-    NULL,                                  /* create main configuration */
+    ngx_http_edgekit_create_main_conf,     /* create main configuration */
     NULL,                                  /* init main configuration */
 
     NULL,                                  /* create server configuration */
@@ -172,6 +238,8 @@ ngx_module_t  ngx_http_edgekit_module = {
  */
 static edgekit_claims  *ngx_http_edgekit_claims;
 static ngx_uint_t       ngx_http_edgekit_generation;
+
+static ngx_event_t      ngx_http_edgekit_expire_event;
 
 
 static ngx_http_variable_t  ngx_http_edgekit_vars[] = {
@@ -448,6 +516,261 @@ ngx_http_edgekit_claim_variable(ngx_http_request_t *r,
 }
 
 
+/*
+ * A content handler: takes a hold on one unit (or "units=") of the SKU for
+ * the buyer, both complex values (the buyer typically a JWT claim), and
+ * answers 200 with the hold id, 409 sold out, 429 buyer limit.
+ */
+static ngx_int_t
+ngx_http_edgekit_acquire_handler(ngx_http_request_t *r)
+{
+    u_char                       *p;
+    uint64_t                      hold, now_ms;
+    ngx_int_t                     rc;
+    ngx_buf_t                    *b;
+    ngx_str_t                     sku, buyer;
+    ngx_uint_t                    code;
+    ngx_time_t                   *tp;
+    ngx_chain_t                   out;
+    edgekit_status                status;
+    ngx_http_edgekit_zone_t      *zone;
+    ngx_http_edgekit_loc_conf_t  *elcf;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_POST))) {
+        return NGX_HTTP_NOT_ALLOWED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    elcf = ngx_http_get_module_loc_conf(r, ngx_http_edgekit_module);
+    zone = elcf->acquire_zone->data;
+
+    if (ngx_http_complex_value(r, elcf->acquire_sku, &sku) != NGX_OK
+        || ngx_http_complex_value(r, elcf->acquire_buyer, &buyer) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* Wall-clock time: the hold expiries are shared by every worker. */
+    tp = ngx_timeofday();
+    now_ms = (uint64_t) tp->sec * 1000 + tp->msec;
+    hold = 0;
+
+    status = edgekit_inventory_acquire(zone->inventory, &hold,
+                                       (const char *) sku.data, sku.len,
+                                       (const char *) buyer.data, buyer.len,
+                                       (uint32_t) elcf->acquire_units, now_ms,
+                                       elcf->acquire_ttl);
+
+    switch (status) {
+    case EDGEKIT_OK:
+        code = NGX_HTTP_OK;
+        break;
+    case EDGEKIT_E_SOLD_OUT:
+        code = NGX_HTTP_CONFLICT;
+        break;
+    case EDGEKIT_E_BUYER_LIMIT:
+        code = NGX_HTTP_TOO_MANY_REQUESTS;
+        break;
+    case EDGEKIT_E_UNKNOWN_SKU:
+        code = NGX_HTTP_NOT_FOUND;
+        break;
+    case EDGEKIT_E_INVALID_ARGUMENT:
+        code = NGX_HTTP_BAD_REQUEST;
+        break;
+    case EDGEKIT_E_NO_SPACE:
+        code = NGX_HTTP_SERVICE_UNAVAILABLE;
+        break;
+    default:
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "edgekit_inventory_acquire: %s",
+                      edgekit_status_name(status));
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_create_temp_buf(r->pool, sizeof("{\"status\":\"\",\"hold\":\"\"}\n")
+                                     + 32 + NGX_INT64_LEN);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_slprintf(b->last, b->end, "{\"status\":\"%s\"",
+                     edgekit_status_name(status));
+
+    if (status == EDGEKIT_OK) {
+        p = ngx_slprintf(p, b->end, ",\"hold\":\"%uL\"", hold);
+    }
+
+    p = ngx_slprintf(p, b->end, "}\n");
+
+    b->last = p;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    r->headers_out.status = code;
+    r->headers_out.content_length_n = b->last - b->pos;
+    ngx_str_set(&r->headers_out.content_type, "application/json");
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+/*
+ * Three cases: a reload keeps the old zone (same name and size) and so the
+ * region, whose shape must not change; an existing zone (Windows) is
+ * attached to; a new zone gets a formatted region and its initial stock.
+ */
+static ngx_int_t
+ngx_http_edgekit_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_http_edgekit_zone_t  *ozone = data;
+
+    ngx_uint_t                 i;
+    edgekit_status             status;
+    ngx_slab_pool_t           *shpool;
+    ngx_http_edgekit_zone_t   *zone;
+    ngx_http_edgekit_stock_t  *stock;
+
+    zone = shm_zone->data;
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (ozone) {
+        if (ozone->region_size != zone->region_size
+            || ngx_memcmp(&ozone->config, &zone->config,
+                          sizeof(edgekit_inventory_config))
+               != 0)
+        {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "edgekit_inventory_zone \"%V\" cannot change its "
+                          "capacities on reload; give it a new name",
+                          &shm_zone->shm.name);
+            return NGX_ERROR;
+        }
+
+        zone->region = ozone->region;
+
+    } else if (shm_zone->shm.exists) {
+        zone->region = shpool->data;
+
+    } else {
+        zone->region = ngx_slab_alloc(shpool, zone->region_size);
+
+        if (zone->region == NULL) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "edgekit_inventory_zone \"%V\": %uz bytes cannot "
+                          "hold a region of %uz bytes and nginx's slab "
+                          "header; make it larger",
+                          &shm_zone->shm.name, shm_zone->shm.size,
+                          zone->region_size);
+            return NGX_ERROR;
+        }
+
+        shpool->data = zone->region;
+
+        status = edgekit_inventory_format(&zone->inventory, zone->region,
+                                          zone->region_size, &zone->config);
+        if (status != EDGEKIT_OK) {
+            ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                          "edgekit_inventory_zone \"%V\": format: %s",
+                          &shm_zone->shm.name, edgekit_status_name(status));
+            return NGX_ERROR;
+        }
+
+        stock = zone->stock.elts;
+
+        for (i = 0; i < zone->stock.nelts; i++) {
+            status = edgekit_inventory_set_stock(zone->inventory,
+                                                 (const char *)
+                                                     stock[i].sku.data,
+                                                 stock[i].sku.len,
+                                                 stock[i].units);
+            if (status != EDGEKIT_OK) {
+                ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                              "edgekit_inventory_stock \"%V\" \"%V\": %s",
+                              &shm_zone->shm.name, &stock[i].sku,
+                              edgekit_status_name(status));
+                return NGX_ERROR;
+            }
+        }
+
+        return NGX_OK;
+    }
+
+    status = edgekit_inventory_attach(&zone->inventory, zone->region,
+                                      zone->region_size);
+    if (status != EDGEKIT_OK) {
+        ngx_log_error(NGX_LOG_EMERG, shm_zone->shm.log, 0,
+                      "edgekit_inventory_zone \"%V\": attach: %s",
+                      &shm_zone->shm.name, edgekit_status_name(status));
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/* Every worker runs expire: it is idempotent and safe to run at once from
+ * several processes, and any one surviving worker keeps holds returning. */
+static void
+ngx_http_edgekit_expire_handler(ngx_event_t *ev)
+{
+    uint64_t                       now_ms;
+    ngx_uint_t                     i;
+    ngx_time_t                    *tp;
+    ngx_http_edgekit_zone_t      **zones;
+    ngx_http_edgekit_main_conf_t  *emcf;
+
+    emcf = ev->data;
+
+    tp = ngx_timeofday();
+    now_ms = (uint64_t) tp->sec * 1000 + tp->msec;
+
+    zones = emcf->zones.elts;
+
+    for (i = 0; i < emcf->zones.nelts; i++) {
+        (void) edgekit_inventory_expire(zones[i]->inventory, NULL, now_ms);
+    }
+
+    if (!ngx_exiting) {
+        ngx_add_timer(ev, NGX_HTTP_EDGEKIT_EXPIRE_MS);
+    }
+}
+
+
+static void *
+ngx_http_edgekit_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_edgekit_main_conf_t  *emcf;
+
+    emcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_edgekit_main_conf_t));
+    if (emcf == NULL) {
+        return NULL;
+    }
+
+    if (ngx_array_init(&emcf->zones, cf->pool, 1,
+                       sizeof(ngx_http_edgekit_zone_t *))
+        != NGX_OK)
+    {
+        return NULL;
+    }
+
+    return emcf;
+}
+
+
 static void *
 ngx_http_edgekit_create_loc_conf(ngx_conf_t *cf)
 {
@@ -462,6 +785,11 @@ ngx_http_edgekit_create_loc_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     conf->verifier = NULL;
+     *     conf->acquire_zone = NULL;
+     *     conf->acquire_sku = NULL;
+     *     conf->acquire_buyer = NULL;
+     *     conf->acquire_units = 0;
+     *     conf->acquire_ttl = 0;
      */
 
     conf->enable = NGX_CONF_UNSET;
@@ -785,6 +1113,304 @@ ngx_http_edgekit_algorithms(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * edgekit_inventory_zone NAME SIZE [skus=N] [buyers=N] [holds=N] [limit=N]:
+ * a shared-memory zone holding one inventory region with these capacities
+ * (edgekit's defaults for those not given) and a per-buyer default limit.
+ */
+static char *
+ngx_http_edgekit_zone(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_edgekit_main_conf_t *emcf = conf;
+
+    u_char                    *eq;
+    ssize_t                    size;
+    ngx_int_t                  n;
+    ngx_str_t                 *value, key, val;
+    ngx_uint_t                 i;
+    ngx_shm_zone_t            *shm_zone;
+    ngx_pool_cleanup_t        *cln;
+    ngx_http_edgekit_zone_t   *zone, **zp;
+
+    value = cf->args->elts;
+
+    zone = ngx_pcalloc(cf->pool, sizeof(ngx_http_edgekit_zone_t));
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&zone->stock, cf->pool, 4,
+                       sizeof(ngx_http_edgekit_stock_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    zone->config.struct_size = sizeof(edgekit_inventory_config);
+
+    size = ngx_parse_size(&value[2]);
+    if (size == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid zone size \"%V\"", &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 3; i < cf->args->nelts; i++) {
+        eq = ngx_strlchr(value[i].data, value[i].data + value[i].len, '=');
+
+        if (eq == NULL) {
+            goto invalid;
+        }
+
+        key.data = value[i].data;
+        key.len = eq - value[i].data;
+        val.data = eq + 1;
+        val.len = value[i].data + value[i].len - val.data;
+
+        n = ngx_atoi(val.data, val.len);
+        if (n <= 0 || (uint64_t) n > NGX_MAX_UINT32_VALUE) {
+            goto invalid;
+        }
+
+        if (key.len == 4 && ngx_strncmp(key.data, "skus", 4) == 0) {
+            zone->config.max_skus = (uint32_t) n;
+
+        } else if (key.len == 6 && ngx_strncmp(key.data, "buyers", 6) == 0) {
+            zone->config.max_buyers = (uint32_t) n;
+
+        } else if (key.len == 5 && ngx_strncmp(key.data, "holds", 5) == 0) {
+            zone->config.max_holds = (uint32_t) n;
+
+        } else if (key.len == 5 && ngx_strncmp(key.data, "limit", 5) == 0) {
+            zone->config.default_buyer_limit = (uint32_t) n;
+
+        } else {
+            goto invalid;
+        }
+    }
+
+    zone->region_size = edgekit_inventory_region_size(&zone->config);
+
+    if (zone->region_size == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "edgekit_inventory_zone \"%V\": capacities out "
+                           "of range", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    if ((size_t) size < zone->region_size + 8 * ngx_pagesize) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "edgekit_inventory_zone \"%V\": the region needs "
+                           "%uz bytes, so the zone at least %uz",
+                           &value[1], zone->region_size,
+                           zone->region_size + 8 * ngx_pagesize);
+        return NGX_CONF_ERROR;
+    }
+
+    shm_zone = ngx_shared_memory_add(cf, &value[1], size,
+                                     &ngx_http_edgekit_module);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (shm_zone->data) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "duplicate zone \"%V\"", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_edgekit_free_inventory;
+    cln->data = zone;
+
+    zone->shm_zone = shm_zone;
+    shm_zone->init = ngx_http_edgekit_init_zone;
+    shm_zone->data = zone;
+
+    zp = ngx_array_push(&emcf->zones);
+    if (zp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *zp = zone;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* edgekit_inventory_stock ZONE SKU UNITS: stock put into a zone when it is
+ * formatted, that is when nginx starts, never on reload. */
+static char *
+ngx_http_edgekit_stock(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_int_t                  n;
+    ngx_str_t                 *value;
+    ngx_shm_zone_t            *shm_zone;
+    ngx_http_edgekit_zone_t   *zone;
+    ngx_http_edgekit_stock_t  *stock;
+
+    value = cf->args->elts;
+
+    shm_zone = ngx_http_edgekit_find_zone(cf, &value[1]);
+    if (shm_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    n = ngx_atoi(value[3].data, value[3].len);
+    if (n == NGX_ERROR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid stock \"%V\"", &value[3]);
+        return NGX_CONF_ERROR;
+    }
+
+    zone = shm_zone->data;
+
+    stock = ngx_array_push(&zone->stock);
+    if (stock == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    stock->sku = value[2];
+    stock->units = n;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * edgekit_inventory_acquire ZONE sku=VALUE buyer=VALUE [units=N] [ttl=TIME]
+ */
+static char *
+ngx_http_edgekit_acquire(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_edgekit_loc_conf_t *elcf = conf;
+
+    ngx_int_t                          n;
+    ngx_str_t                         *value, val;
+    ngx_uint_t                         i;
+    ngx_http_core_loc_conf_t          *clcf;
+    ngx_http_complex_value_t         **cv;
+    ngx_http_compile_complex_value_t   ccv;
+
+    if (elcf->acquire_zone) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    elcf->acquire_zone = ngx_http_edgekit_find_zone(cf, &value[1]);
+    if (elcf->acquire_zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    elcf->acquire_units = 1;
+    elcf->acquire_ttl = 30000;
+
+    for (i = 2; i < cf->args->nelts; i++) {
+
+        if (ngx_strncmp(value[i].data, "sku=", 4) == 0) {
+            cv = &elcf->acquire_sku;
+            val.data = value[i].data + 4;
+            val.len = value[i].len - 4;
+
+        } else if (ngx_strncmp(value[i].data, "buyer=", 6) == 0) {
+            cv = &elcf->acquire_buyer;
+            val.data = value[i].data + 6;
+            val.len = value[i].len - 6;
+
+        } else if (ngx_strncmp(value[i].data, "units=", 6) == 0) {
+            n = ngx_atoi(value[i].data + 6, value[i].len - 6);
+            if (n <= 0 || n > 65535) {
+                goto invalid;
+            }
+
+            elcf->acquire_units = n;
+            continue;
+
+        } else if (ngx_strncmp(value[i].data, "ttl=", 4) == 0) {
+            val.data = value[i].data + 4;
+            val.len = value[i].len - 4;
+
+            n = ngx_parse_time(&val, 0);
+            if (n == NGX_ERROR || n == 0) {
+                goto invalid;
+            }
+
+            elcf->acquire_ttl = n;
+            continue;
+
+        } else {
+            goto invalid;
+        }
+
+        *cv = ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t));
+        if (*cv == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+        ccv.cf = cf;
+        ccv.value = &val;
+        ccv.complex_value = *cv;
+
+        if (ngx_http_compile_complex_value(&ccv) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (elcf->acquire_sku == NULL || elcf->acquire_buyer == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"edgekit_inventory_acquire\" needs both "
+                           "\"sku=\" and \"buyer=\"");
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_edgekit_acquire_handler;
+
+    return NGX_CONF_OK;
+
+invalid:
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid parameter \"%V\"", &value[i]);
+    return NGX_CONF_ERROR;
+}
+
+
+/* A zone must be declared before it is used, so its capacities are known
+ * when the directive that uses it is read. */
+static ngx_shm_zone_t *
+ngx_http_edgekit_find_zone(ngx_conf_t *cf, ngx_str_t *name)
+{
+    ngx_shm_zone_t  *shm_zone;
+
+    shm_zone = ngx_shared_memory_add(cf, name, 0, &ngx_http_edgekit_module);
+    if (shm_zone == NULL) {
+        return NULL;
+    }
+
+    if (shm_zone->data == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "unknown edgekit_inventory_zone \"%V\" (declare it "
+                           "first)", name);
+        return NULL;
+    }
+
+    return shm_zone;
+}
+
+
 static void
 ngx_http_edgekit_free_keyset(void *data)
 {
@@ -796,6 +1422,16 @@ static void
 ngx_http_edgekit_free_verifier(void *data)
 {
     edgekit_verifier_free(data);
+}
+
+
+static void
+ngx_http_edgekit_free_inventory(void *data)
+{
+    ngx_http_edgekit_zone_t  *zone = data;
+
+    edgekit_inventory_free(zone->inventory);
+    zone->inventory = NULL;
 }
 
 
@@ -860,6 +1496,9 @@ ngx_http_edgekit_init(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_edgekit_init_process(ngx_cycle_t *cycle)
 {
+    ngx_event_t                   *ev;
+    ngx_http_edgekit_main_conf_t  *emcf;
+
     ngx_http_edgekit_claims = edgekit_claims_new();
 
     if (ngx_http_edgekit_claims == NULL) {
@@ -867,6 +1506,21 @@ ngx_http_edgekit_init_process(ngx_cycle_t *cycle)
                       "edgekit_jwt: no memory for the claims object");
         return NGX_ERROR;
     }
+
+    emcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_edgekit_module);
+
+    if (emcf == NULL || emcf->zones.nelts == 0) {
+        return NGX_OK;
+    }
+
+    ev = &ngx_http_edgekit_expire_event;
+    ev->handler = ngx_http_edgekit_expire_handler;
+    ev->data = emcf;
+    ev->log = cycle->log;
+    /* A pending expire run must not keep a worker from exiting. */
+    ev->cancelable = 1;
+
+    ngx_add_timer(ev, NGX_HTTP_EDGEKIT_EXPIRE_MS);
 
     return NGX_OK;
 }

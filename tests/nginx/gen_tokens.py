@@ -11,6 +11,7 @@ Writes to OUT_DIR:
   rsa1024.pub.pem    a key edgekit must refuse (too short)
   garbage.jwks       text that is neither JSON nor PEM
   tokens.txt         one "name token" pair per line
+  buyers.txt         60 valid tokens for subjects buyer-000 ... buyer-059
 """
 import base64
 import hashlib
@@ -108,3 +109,4 @@ tokens = {
     "malformed": "abc.def",
 }
 write("tokens.txt", "".join(f"{k} {v}\n" for k, v in tokens.items()))
+write("buyers.txt", "".join(es(claims(sub="buyer-%03d" % i)) + "\n" for i in range(60)))

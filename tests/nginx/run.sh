@@ -60,6 +60,10 @@ http {
   client_body_temp_path $prefix/body; proxy_temp_path $prefix/proxy;
   fastcgi_temp_path $prefix/fastcgi; uwsgi_temp_path $prefix/uwsgi;
   scgi_temp_path $prefix/scgi;
+  edgekit_inventory_zone sale 2m skus=16 buyers=4096 holds=1024;
+  edgekit_inventory_stock sale flash 25;
+  edgekit_inventory_stock sale limited 3;
+  edgekit_inventory_stock sale short 1;
   server {
     listen 127.0.0.1:$port;
     edgekit_jwt_keys keys.jwks;
@@ -99,6 +103,13 @@ http {
       proxy_pass http://127.0.0.1:$port/echo/;
     }
     location /echo/ { return 200 "user=\$http_x_user\n"; }
+    location /buy/ {
+      edgekit_jwt on;
+      edgekit_inventory_acquire sale sku=\$arg_sku buyer=\$edgekit_jwt_claim_sub;
+    }
+    location /buy-short/ {
+      edgekit_inventory_acquire sale sku=short buyer=\$arg_buyer ttl=1s;
+    }
   }
   ${4:-}
 }
@@ -152,6 +163,33 @@ while True:
 first = resp.split(b"\r\n\r\n", 1)[-1].decode()
 sys.exit(0 if other == "user=bob\n" and first == "user=alice\n" else
          print("other=%r first=%r" % (other, first)) or 1)
+EOF
+}
+
+# Every buyer tries once, concurrently, for the 25 units of "flash": exactly
+# 25 holds with distinct ids, the rest sold out, then nothing more for anyone.
+flash_sale() {
+  /usr/bin/python3 - "$base" "$prefix/conf/buyers.txt" <<'EOF'
+import concurrent.futures, json, sys, urllib.error, urllib.request
+base, tokens = sys.argv[1], open(sys.argv[2]).read().split()
+def buy(tok):
+    req = urllib.request.Request(base + "/buy/x?sku=flash",
+                                 headers={"Authorization": "Bearer " + tok})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+with concurrent.futures.ThreadPoolExecutor(12) as pool:
+    first = list(pool.map(buy, tokens))
+    again = list(pool.map(buy, tokens))
+wins = [b["hold"] for c, b in first if c == 200]
+codes = sorted(set(c for c, _ in first))
+late = sorted(set(c for c, _ in again))
+bad = len(wins) != 25 or len(set(wins)) != 25 or codes != [200, 409] or late != [409]
+if bad:
+    print("wins=%d distinct=%d codes=%s again=%s" % (len(wins), len(set(wins)), codes, late))
+sys.exit(1 if bad else 0)
 EOF
 }
 
@@ -228,9 +266,34 @@ run_suite() {
   interleaved && ok "claims stay per request across interleaved verifies" ||
     bad "interleaved requests" "claims crossed between requests"
 
+  flash_sale && ok "60 concurrent buyers, 25 units: 25 distinct holds, never more" ||
+    bad "flash sale" "oversold or wrong answers"
+  local b0 b1 b2 b3
+  b0=$(sed -n 1p "$prefix/conf/buyers.txt"); b1=$(sed -n 2p "$prefix/conf/buyers.txt")
+  b2=$(sed -n 3p "$prefix/conf/buyers.txt"); b3=$(sed -n 4p "$prefix/conf/buyers.txt")
+  body=$(curl -s --max-time 10 -H "Authorization: Bearer $b0" "$base/buy/x?sku=limited")
+  [[ $body =~ ^\{\"status\":\"ok\",\"hold\":\"[0-9]+\"\}$ ]] && ok "acquire answers its hold id" ||
+    bad "acquire answers its hold id" "body '$body'"
+  expect "same buyer again -> 429 buyer limit" 429 '' -H "Authorization: Bearer $b0" "$base/buy/x?sku=limited"
+  expect "second buyer -> 200" 200 '' -H "Authorization: Bearer $b1" "$base/buy/x?sku=limited"
+  expect "third buyer -> 200" 200 '' -H "Authorization: Bearer $b2" "$base/buy/x?sku=limited"
+  expect "fourth buyer -> 409 sold out" 409 '' -H "Authorization: Bearer $b3" "$base/buy/x?sku=limited"
+  expect "unknown SKU -> 404" 404 '' -H "Authorization: Bearer $b3" "$base/buy/x?sku=nope"
+  expect "no SKU -> 400" 400 '' -H "Authorization: Bearer $b3" "$base/buy/x"
+  expect "buying needs a token -> 401" 401 '' "$base/buy/x?sku=flash"
+  expect "short hold taken" 200 '' "$base/buy-short/?buyer=p"
+  expect "short SKU sold out while held" 409 '' "$base/buy-short/?buyer=q"
+  sleep 2.2
+  expect "expired hold returned by the worker timer" 200 '' "$base/buy-short/?buyer=q"
+  kill -HUP "$nginx_pid"
+  sleep 1.5
+  expect "after reload the zone keeps its stock (still sold out)" 409 '' \
+    -H "Authorization: Bearer $b3" "$base/buy/x?sku=limited"
+  expect "after reload tokens still verify" 200 '^X-Sub: alice$' -H "$(bearer es_valid)" "$base/api/ok"
+
   grep -q 'edgekit_jwt: access refused: expired' "$prefix/logs/error.log" &&
     ok "refusal logged with its status name" || bad "log" "no 'access refused: expired' line"
-  if grep -E '\[(alert|crit|emerg)\]|signal' "$prefix/logs/error.log"; then
+  if grep -E '\[(alert|crit|emerg)\]|exited on signal' "$prefix/logs/error.log"; then
     bad "error log" "alerts or crashes above"
   else
     ok "no alert, crit or crash in the error log"
@@ -267,6 +330,13 @@ refuses_conf "an unknown algorithm" 'cannot build the verifier: invalid_argument
   'location /g/ { edgekit_jwt on; edgekit_jwt_algorithms RS256 XX999; }'
 refuses_conf "kid= on a JWKS" '"kid=" is for PEM keys' \
   'location /g/ { edgekit_jwt on; edgekit_jwt_keys keys.jwks kid=a; }'
+
+refuses_conf "a zone too small for its region" 'the region needs [0-9]+ bytes' '' \
+  'edgekit_inventory_zone tiny 64k skus=16;'
+refuses_conf "an undeclared zone" 'unknown edgekit_inventory_zone "nozone"' \
+  'location /b/ { edgekit_inventory_acquire nozone sku=a buyer=b; }'
+refuses_conf "acquire without buyer=" 'needs both "sku=" and "buyer="' \
+  'location /b/ { edgekit_inventory_acquire sale sku=a; }'
 
 printf '\nnginx module: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
