@@ -35,12 +35,14 @@ grep -q '^EDGEKIT_CRYPTO:STRING=openssl$' "$edgekit_dir/CMakeCache.txt" || {
 cmake --build "$edgekit_dir" -j "$jobs" --target edgekit >/dev/null
 lib=$root/$edgekit_dir/libedgekit.a
 
-# libedgekit.a is C++ on Abseil's shared libraries and OpenSSL 3. Its edgekit_*
-# symbols stay out of the module's dynamic symbol table, so two modules with
+# libedgekit.a is C++ on Abseil's shared libraries and OpenSSL 3: its link line
+# comes from the build tree's edgekit.pc, with -L/-ledgekit swapped for the
+# archive itself (-L would find libedgekit.so first). Its edgekit_* symbols
+# stay out of the module's dynamic symbol table, so two modules carrying
 # different edgekit versions cannot interpose each other.
-absl=$(pkg-config --libs absl_strings absl_str_format absl_status absl_statusor \
-       absl_span absl_flat_hash_map absl_hash)
-libs="-Wl,--exclude-libs,libedgekit.a $lib $absl -lcrypto -lstdc++ -lm"
+pc=$(PKG_CONFIG_PATH=$root/$edgekit_dir pkg-config --static --libs edgekit)
+deps=$(tr ' ' '\n' <<<"$pc" | grep -v -e '^-L' -e '^-ledgekit$' | tr '\n' ' ')
+libs="-Wl,--exclude-libs,libedgekit.a $lib $deps"
 
 # configure is rerun only when its inputs change: the link line and the config
 # file are fixed into objs/Makefile at configure time.

@@ -7,7 +7,7 @@
 #
 # Usage: tests/nginx/run.sh   (exit status 0 when every check passed)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 root=$PWD
 
 so=$(bash bindings/nginx/build.sh | tail -n 1) || { echo "nginx: build failed"; exit 1; }
