@@ -366,6 +366,7 @@ class Agent {
       std::string error;
       if (redis_.Command(views, &r, &error)) return r;
       Complain(error);
+      std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
     }
   }
 

@@ -427,6 +427,21 @@ TEST_F(LeaseTest, RepeatedCrashesApplyOnce) {
   ExpectSaleConserves("sku", 120);
 }
 
+// Redis stalls past the agent's timeout (CLIENT PAUSE): the agent gives up
+// on the reply, reconnects and asks again with the same seq, and the grant
+// still lands once.
+TEST_F(LeaseTest, SlowRedisIsRetriedOnce) {
+  Cmd({"SET", Key("sku", "stock"), "120"});
+  RegionFile node(Tmp() + "/" + sale_);
+  Cmd({"CLIENT", "PAUSE", "800", "ALL"});
+  const auto args = AgentArgs(node, "n", sale_,
+                              {"--once", "--block", "50", "--timeout-ms", "100"});
+  EXPECT_EQ(Wait(StartAgent(args)), 0);
+  EXPECT_EQ(node.Stats("sku").added, 50u);
+  EXPECT_EQ(Int({"GET", Key("sku", "stock")}), 70);
+  ExpectSaleConserves("sku", 120);
+}
+
 // Stock added behind the agent's back breaks the single-adder assumption:
 // the agent stops rather than guess.
 TEST_F(LeaseTest, AnotherAdderStopsTheAgent) {
