@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -49,9 +50,8 @@ class LeaseTest : public testing::Test {
  protected:
   void SetUp() override {
     ASSERT_NE(Port(), 0) << "run through tests/redis/run.sh";
-    sale_ = std::string(testing::UnitTest::GetInstance()
-                            ->current_test_info()
-                            ->name());
+    sale_ = std::string(
+        testing::UnitTest::GetInstance()->current_test_info()->name());
   }
 
   std::string Key(const std::string& sku, const char* what) const {
@@ -79,8 +79,8 @@ class LeaseTest : public testing::Test {
     Reply r;
     std::string error;
     const std::string stock = Key(sku, "stock"), ledger = Key(sku, "ledger");
-    EXPECT_TRUE(client_.Eval(script, {stock, ledger}, {node, seq, units}, &r,
-                             &error))
+    EXPECT_TRUE(
+        client_.Eval(script, {stock, ledger}, {node, seq, units}, &r, &error))
         << error;
     if (r.type == Reply::Type::kError) return -1;
     EXPECT_EQ(r.type, Reply::Type::kInteger);
@@ -149,7 +149,8 @@ TEST_F(LeaseTest, RefusesBadArgumentsAndStaleSequences) {
   EXPECT_EQ(Script(kLeaseScript, "a", "n1", "5", "10"), 10);
   EXPECT_EQ(Script(kLeaseScript, "a", "n1", "4", "10"), -1);  // below hw
   EXPECT_EQ(Script(kReturnScript, "a", "n1", "5", "1"), -1);  // at hw, new
-  for (const char* seq : {"0", "01", "-1", "1.5", "x", "", "99999999999999999"}) {
+  for (const char* seq :
+       {"0", "01", "-1", "1.5", "x", "", "99999999999999999"}) {
     EXPECT_EQ(Script(kLeaseScript, "a", "n1", seq, "10"), -1) << seq;
   }
   for (const char* n : {"0", "-5", "4294967296", "1e3", " 1"}) {
@@ -240,7 +241,8 @@ pid_t StartAgent(const std::vector<std::string>& args,
   if (pid == 0) {
     if (!crash.empty()) setenv("EDGEKIT_LEASE_AGENT_CRASH", crash.c_str(), 1);
     std::vector<char*> argv = {const_cast<char*>(agent)};
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    for (const std::string& a : args)
+      argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     execv(agent, argv.data());
     _exit(127);
@@ -259,9 +261,9 @@ int Wait(pid_t pid) {
 std::vector<std::string> AgentArgs(const RegionFile& r, const std::string& node,
                                    const std::string& sale,
                                    std::vector<std::string> extra) {
-  std::vector<std::string> a = {"--region", r.path(), "--node", node,
-                                "--sale", sale, "--sku", "sku",
-                                "--port", std::to_string(Port())};
+  std::vector<std::string> a = {
+      "--region", r.path(), "--node", node,     "--sale",
+      sale,       "--sku",  "sku",    "--port", std::to_string(Port())};
   a.insert(a.end(), extra.begin(), extra.end());
   return a;
 }
@@ -280,9 +282,9 @@ void RunSale(LeaseTest* t, const std::string& sale, uint64_t stop_at) {
   for (int i = 0; i < 3; ++i) {
     nodes.push_back(std::make_unique<RegionFile>(Tmp() + "/" + sale + "-node" +
                                                  std::to_string(i)));
-    agents.push_back(StartAgent(AgentArgs(*nodes.back(), "node" + std::to_string(i), sale,
-                                          {"--block", "50", "--low", "10",
-                                           "--interval-ms", "2"})));
+    agents.push_back(StartAgent(
+        AgentArgs(*nodes.back(), "node" + std::to_string(i), sale,
+                  {"--block", "50", "--low", "10", "--interval-ms", "2"})));
   }
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> total{0};
@@ -309,7 +311,8 @@ void RunSale(LeaseTest* t, const std::string& sale, uint64_t stop_at) {
       });
     }
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(120);
   const uint64_t target = stop_at == 0 ? 1000 : stop_at;
   while (total.load() < target && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -372,7 +375,8 @@ TEST_F(LeaseTest, CrashDuringLease) {
     Cmd({"SET", Key("sku", "stock"), "120"});
     RegionFile node(Tmp() + "/" + sale);
     const auto args = AgentArgs(node, "n", sale, {"--once", "--block", "50"});
-    EXPECT_EQ(Wait(StartAgent(args, "grant:" + std::to_string(k))), 128 + SIGKILL)
+    EXPECT_EQ(Wait(StartAgent(args, "grant:" + std::to_string(k))),
+              128 + SIGKILL)
         << k;
     EXPECT_EQ(Wait(StartAgent(args)), 0) << k;
     EXPECT_EQ(Wait(StartAgent(args)), 0) << k;  // nothing more to do
@@ -434,11 +438,37 @@ TEST_F(LeaseTest, SlowRedisIsRetriedOnce) {
   Cmd({"SET", Key("sku", "stock"), "120"});
   RegionFile node(Tmp() + "/" + sale_);
   Cmd({"CLIENT", "PAUSE", "800", "ALL"});
-  const auto args = AgentArgs(node, "n", sale_,
-                              {"--once", "--block", "50", "--timeout-ms", "100"});
+  const auto args = AgentArgs(
+      node, "n", sale_, {"--once", "--block", "50", "--timeout-ms", "100"});
   EXPECT_EQ(Wait(StartAgent(args)), 0);
   EXPECT_EQ(node.Stats("sku").added, 50u);
   EXPECT_EQ(Int({"GET", Key("sku", "stock")}), 70);
+  ExpectSaleConserves("sku", 120);
+}
+
+// A journal line cut short by a crash is dropped (nothing acted on it); a
+// corrupt line before the end stops the agent.
+TEST_F(LeaseTest, TornJournalTailIsDroppedCorruptLineIsNot) {
+  Cmd({"SET", Key("sku", "stock"), "120"});
+  RegionFile node(Tmp() + "/" + sale_);
+  const auto args = AgentArgs(node, "n", sale_, {"--once", "--block", "50"});
+  EXPECT_EQ(Wait(StartAgent(args, "grant:3")), 128 + SIGKILL);
+  const std::string journal = node.path() + ".journal";
+  {
+    FILE* f = std::fopen(journal.c_str(), "a");
+    std::fputs("E 1 50 #0000", f);  // torn: no newline
+    std::fclose(f);
+  }
+  EXPECT_EQ(Wait(StartAgent(args)), 0);
+  EXPECT_EQ(node.Stats("sku").added, 50u);
+  EXPECT_EQ(Int({"GET", Key("sku", "stock")}), 70);
+  {
+    FILE* f = std::fopen(journal.c_str(), "r+");
+    std::fputs("Z", f);  // the first line no longer checks
+    std::fclose(f);
+  }
+  EXPECT_EQ(Wait(StartAgent(args)), 1);
+  EXPECT_EQ(node.Stats("sku").added, 50u);
   ExpectSaleConserves("sku", 120);
 }
 

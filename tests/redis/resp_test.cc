@@ -4,6 +4,8 @@
 // the client against fake servers that misbehave (garbage, silence, a
 // closed connection): errors, never a crash or a hang.
 
+#include "resp.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -14,7 +16,6 @@
 
 #include "client.h"
 #include "gtest/gtest.h"
-#include "resp.h"
 
 namespace edgekit::redis {
 namespace {
@@ -72,26 +73,26 @@ TEST(Resp, EveryPrefixIsIncomplete) {
 
 TEST(Resp, RefusesMalformedReplies) {
   const char* bad[] = {
-      "?x\r\n",         // unknown type
-      "+OK\n",          // LF without CR
-      "+O\rK\r\n",      // bare CR
-      ":\r\n",          // empty integer
-      ":+1\r\n",        // plus sign
-      ":01\r\n",        // leading zero
-      ":-0\r\n",        // negative zero
-      ": 1\r\n",        // space
-      ":1a\r\n",        // trailing garbage
-      ":9223372036854775808\r\n",    // overflow
-      ":-9223372036854775809\r\n",   // underflow
-      ":12345678901234567890\r\n",   // 20 digits
-      "$-2\r\n",        // negative length
-      "$3\r\nabcd\r\n", // body longer than announced
-      "$3\r\nab\r\n:1",  // body shorter
-      "$3\r\nabcXY",    // no CR LF after the body
-      "$1048577\r\n",   // over kMaxBulkLen
+      "?x\r\n",                     // unknown type
+      "+OK\n",                      // LF without CR
+      "+O\rK\r\n",                  // bare CR
+      ":\r\n",                      // empty integer
+      ":+1\r\n",                    // plus sign
+      ":01\r\n",                    // leading zero
+      ":-0\r\n",                    // negative zero
+      ": 1\r\n",                    // space
+      ":1a\r\n",                    // trailing garbage
+      ":9223372036854775808\r\n",   // overflow
+      ":-9223372036854775809\r\n",  // underflow
+      ":12345678901234567890\r\n",  // 20 digits
+      "$-2\r\n",                    // negative length
+      "$3\r\nabcd\r\n",             // body longer than announced
+      "$3\r\nab\r\n:1",             // body shorter
+      "$3\r\nabcXY",                // no CR LF after the body
+      "$1048577\r\n",               // over kMaxBulkLen
       "*-2\r\n",
-      "*65537\r\n",     // over kMaxArrayLen
-      "*1\r\n?\r\n",    // bad element
+      "*65537\r\n",   // over kMaxArrayLen
+      "*1\r\n?\r\n",  // bad element
   };
   for (const char* in : bad) {
     Reply r;
@@ -112,7 +113,8 @@ TEST(Resp, RefusesMalformedReplies) {
 TEST(Resp, EncodesCommands) {
   std::string out;
   AppendCommand({"GET", std::string_view("a\0b", 3), ""}, &out);
-  EXPECT_EQ(out, std::string("*3\r\n$3\r\nGET\r\n$3\r\na\0b\r\n$0\r\n\r\n", 28));
+  EXPECT_EQ(out,
+            std::string("*3\r\n$3\r\nGET\r\n$3\r\na\0b\r\n$0\r\n\r\n", 28));
 }
 
 // A one-connection fake server answering each command with |reply|.
