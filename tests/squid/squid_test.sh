@@ -31,8 +31,13 @@ cleanup() {
 squid_pid=""
 trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-origin_port=$(free_port); header_port=$(free_port); query_port=$(free_port)
+# Three distinct free ports, held open together while the kernel picks them
+# (one at a time, the same port can come back twice).
+read -r origin_port header_port query_port < <(/usr/bin/python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))')
 
 /usr/bin/python3 "$here/make_tokens.py" "$dir" "$(date +%s)"
 declare -A tok
@@ -101,6 +106,13 @@ for _ in $(seq 1 100); do
   curl -s -o /dev/null "http://127.0.0.1:$header_port/" && break
   kill -0 "$squid_pid" 2>/dev/null || { echo "squid_test: squid exited"; cat "$dir/squid.out" "$dir/cache.log" 2>/dev/null | tail -20; exit 1; }
   sleep 0.1
+done
+
+# Both Squid ports must be Squid's (a port taken by someone else would
+# answer for it): each refuses a request without a token.
+for p in "$header_port" "$query_port"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/item/42" || true)
+  [ "$code" = 403 ] || { echo "squid_test: port $p answered $code, not Squid's 403"; tail -n 20 "$dir/cache.log"; exit 1; }
 done
 
 failures=0
