@@ -2,15 +2,24 @@
 //
 // Every crash window, deterministically. A process killed between two steps
 // of an operation leaves its hold record in the phase of the step it was
-// about to take, with the counter words as they were. These tests complete
-// an operation, then rewind its record's state word to an earlier phase —
-// exactly what a process killed there leaves behind, since a step's counter
-// change and its stamp are one CAS and the phase advance is the next — and
-// check that expire() finishes the operation without applying any step
-// twice, and that a record whose step was never applied is finished too.
+// about to take, with the counter words as they were. Two ways to get
+// there: complete an operation, then rewind its record's state word to an
+// earlier phase — exactly what a process killed there leaves behind, since
+// a step's counter change and its stamp are one CAS and the phase advance
+// is the next — or run the operation in a forked child whose step hook
+// exits at the chosen point (a real death). Then expire() must finish or
+// settle the operation without applying any step twice and without losing
+// a unit of stock or of a buyer's limit. The last tests stop a live owner
+// at its CAS, let expire settle its step, and let it go on: it must notice
+// and start over, so nothing is counted twice or taken for an aborted step.
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "gtest/gtest.h"
@@ -30,11 +39,60 @@ class Steps : public ::testing::Test {
     c.max_holds = 8;
     c.default_buyer_limit = 3;
     len_ = *Inventory::RegionSize(c);
-    mem_ = std::aligned_alloc(64, (len_ + 63) & ~size_t{63});
+    // Shared, so that a forked child's steps land in the same region.
+    mem_ = mmap(nullptr, len_, PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mem_, MAP_FAILED);
     inv_.emplace(*Inventory::Format(mem_, len_, c));
     ASSERT_EQ(inv_->SetStock("sku", 10), EDGEKIT_OK);
   }
-  void TearDown() override { std::free(mem_); }
+  void TearDown() override { munmap(mem_, len_); }
+
+  // Runs |op| in a forked child that dies (exit, no cleanup) when its step
+  // hook reaches |phase| at the |published| point for the |nth| time.
+  void DieAt(uint8_t phase, bool published,
+             const std::function<void(Inventory&)>& op, int nth = 1) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      struct Point {
+        uint8_t phase;
+        bool published;
+        int left;
+      } point{phase, published, nth};
+      Inventory child = *inv_;
+      child.set_step_hook_for_testing(
+          [](void* ctx, uint32_t, uint8_t ph, bool pub) {
+            auto* p = static_cast<Point*>(ctx);
+            if (ph == p->phase && pub == p->published && --p->left == 0) {
+              _exit(0);
+            }
+          },
+          &point);
+      op(child);
+      _exit(1);  // the hook never fired
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0) << "the child never reached the point";
+  }
+
+  // Makes the owner in this process call |fn| once, from inside its step
+  // at |phase| and |published|, then carry on.
+  void InterruptAt(uint8_t phase, bool published, std::function<void()> fn) {
+    interrupt_ = {phase, published, std::move(fn)};
+    inv_->set_step_hook_for_testing(
+        [](void* ctx, uint32_t, uint8_t ph, bool pub) {
+          auto* i = static_cast<Interrupt*>(ctx);
+          if (i->fn && ph == i->phase && pub == i->published) {
+            auto fn = std::move(i->fn);
+            i->fn = nullptr;
+            fn();
+          }
+        },
+        &interrupt_);
+  }
 
   Inventory::HoldRecord& Record(uint64_t hold) {
     return inv_->hold_records()[(hold & 0xfffff) - 1];
@@ -59,16 +117,22 @@ class Steps : public ::testing::Test {
     EXPECT_EQ(st.held, inv_->HeldUnitsByScan("sku"));
   }
 
+  struct Interrupt {
+    uint8_t phase;
+    bool published;
+    std::function<void()> fn;
+  };
   size_t len_;
   void* mem_;
   std::optional<Inventory> inv_;
+  Interrupt interrupt_;
 };
 
 TEST_F(Steps, KilledAfterTakingStockBeforeMarkingHeld) {
   uint64_t hold;
   ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
   Rewind(hold, -1, kTake);  // the stock CAS happened; the advance did not
-  EXPECT_EQ(inv_->Census().stranded, 1u);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
   EXPECT_EQ(inv_->Expire(kNow), 0u);  // finalizes, nothing expires yet
   EXPECT_EQ(inv_->Census().held, 1u);
   EXPECT_EQ(Stats().available, 8u);
@@ -163,19 +227,204 @@ TEST_F(Steps, StockChangesAreLoggedOnce) {
   }
 }
 
-TEST_F(Steps, UnappliedStockChangeOfADeadOwnerStaysStrandedAndHarmless) {
-  ASSERT_EQ(inv_->AddStock("sku", 1), EDGEKIT_OK);
-  const auto before = Stats();
-  // A record claimed for a stock change whose owner died before its CAS:
-  // a new generation, so no stamp anywhere names it.
-  Inventory::HoldRecord& rec = inv_->hold_records()[7];
-  rec.state.store(((rec.state.load() >> 8) + 1) << 8 | kStockSet);
-  rec.where.store(0);
-  inv_->Expire(UINT64_MAX);
-  EXPECT_EQ(inv_->Census().stranded, 1u);
-  const auto after = Stats();
-  EXPECT_EQ(after.available, before.available);
-  EXPECT_EQ(after.added, before.added);
+TEST_F(Steps, TakenStockOfAnExpiredHoldIsFinalizedNotDeclined) {
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  Rewind(hold, -1, kTake);  // took the stock, died before marking it held
+  // Past the TTL, expire settles the step: it finds the owner's own stamp,
+  // so the units were taken, and returns them as an expired hold.
+  EXPECT_EQ(inv_->Expire(kNow + 100), 2u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_HOLD_EXPIRED);
+  ExpectClean();
+}
+
+// The window that used to strand a record: the buyer's unit counted, the
+// stock not yet taken.
+TEST_F(Steps, DiedAfterCountingBuyerBeforeTakingStock) {
+  DieAt(kTake, true, [](Inventory& inv) {
+    uint64_t h;
+    (void)inv.Acquire("sku", "alice", 2, kNow, 100, &h);
+  });
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  EXPECT_EQ(inv_->Census().stranded, 0u);
+  EXPECT_EQ(inv_->Expire(kNow + 99), 0u);  // its TTL has not passed
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 0u);  // declined: nothing was held
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+  // The buyer's whole limit is theirs again.
+  uint64_t h;
+  EXPECT_EQ(inv_->Acquire("sku", "alice", 3, kNow + 100, 100, &h), EDGEKIT_OK);
+}
+
+TEST_F(Steps, DiedBeforeCountingBuyer) {
+  DieAt(kReserve, true, [](Inventory& inv) {
+    uint64_t h;
+    (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+  });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow + 99);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow + 100);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  ExpectClean();
+}
+
+// Claimed, fields not yet published: no counter touched, and nobody can
+// know the hold's expiry, so expire revokes it once it has not moved while
+// watched — at any time.
+TEST_F(Steps, DiedBetweenClaimAndPublish) {
+  for (uint8_t phase : {kReserve, kStockSet}) {
+    DieAt(phase, false, [phase](Inventory& inv) {
+      uint64_t h;
+      if (phase == kReserve) {
+        (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+      } else {
+        (void)inv.AddStock("sku", 3);
+      }
+    });
+  }
+  EXPECT_EQ(inv_->Census().in_flight, 2u);
+  inv_->Expire(kNow);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(Stats().added, 10u);
+  ExpectClean();
+}
+
+TEST_F(Steps, DiedBeforeChangingStock) {
+  DieAt(kStockSet, true, [](Inventory& inv) { (void)inv.AddStock("sku", -3); });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow);  // a stock change has no TTL: settled once stalled
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 10u);
+  EXPECT_EQ(st.removed, 0u);
+  ExpectClean();
+  ASSERT_EQ(inv_->AddStock("sku", -3), EDGEKIT_OK);
+  EXPECT_EQ(Stats().removed, 3u);
+}
+
+// A live owner descheduled at its stock CAS past its TTL: expire declines
+// the step through the stock word; the owner's CAS then fails on its own
+// declined stamp, and it starts over with the same (passed) expiry.
+TEST_F(Steps, OwnerResumesAfterItsTakeWasDeclined) {
+  InterruptAt(kTake, true, [&] {
+    EXPECT_EQ(inv_->Expire(kNow + 100), 0u);
+    EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);  // undone already
+    EXPECT_EQ(Stats().available, 10u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);  // counted once
+  EXPECT_EQ(Stats().available, 8u);                 // taken once
+  EXPECT_EQ(Stats().held, 2u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 100), EDGEKIT_E_HOLD_EXPIRED);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+}
+
+// As above, but before the owner resumes another acquire supersedes the
+// declined stamp: the owner sees a foreign stamp and its phase moved on,
+// which can only mean declined.
+TEST_F(Steps, OwnerResumesAfterItsDeclinedStampWasSuperseded) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    uint64_t other;
+    EXPECT_EQ(inv_->Acquire("sku", "bob", 1, kNow + 100, 100, &other),
+              EDGEKIT_OK);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 1u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);  // a real hold
+  EXPECT_EQ(Stats().sold, 2u);
+  inv_->Expire(kNow + 200);
+  EXPECT_EQ(Stats().available, 8u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 0u);
+  ExpectClean();
+}
+
+// Declined while sold out and while not: either way the owner's answer is
+// its own reading, never a unit it did not take.
+TEST_F(Steps, OwnerResumesAfterItsTakeWasDeclinedWhenSoldOut) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    ASSERT_EQ(inv_->SetStock("sku", 1), EDGEKIT_OK);
+  });
+  uint64_t hold;
+  EXPECT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold),
+            EDGEKIT_E_SOLD_OUT);
+  EXPECT_EQ(hold, 0u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 1u);
+  ExpectClean();
+}
+
+TEST_F(Steps, OwnerResumesAfterItsReserveWasDeclined) {
+  InterruptAt(kReserve, true, [&] {
+    inv_->Expire(kNow + 100);
+    EXPECT_EQ(inv_->Census().free, 8u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 3, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 3u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Cancel(hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  ExpectClean();
+}
+
+TEST_F(Steps, ExpireLeavesALiveUnexpiredOwnerAlone) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 99);
+    EXPECT_EQ(inv_->Census().in_flight, 1u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);
+  ExpectClean();
+}
+
+TEST_F(Steps, OwnerRevokedBeforePublishingStartsOver) {
+  InterruptAt(kReserve, false, [&] {
+    inv_->Expire(kNow);  // watches the claim, sees it stall, revokes it
+    EXPECT_EQ(inv_->Census().free, 8u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  EXPECT_EQ(Stats().available, 9u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_OK);
+  ExpectClean();
+}
+
+TEST_F(Steps, StockChangeDeclinedMidStepIsRetriedOnce) {
+  InterruptAt(kStockSet, true, [&] {
+    inv_->Expire(kNow);
+    EXPECT_EQ(Stats().added, 10u);
+  });
+  ASSERT_EQ(inv_->AddStock("sku", 4), EDGEKIT_OK);
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 14u);
+  EXPECT_EQ(st.added, 14u);
+  ExpectClean();
+  InterruptAt(kStockSet, true, [&] { inv_->Expire(kNow); });
+  ASSERT_EQ(inv_->SetStock("sku", 6), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, 6u);
+  EXPECT_EQ(Stats().removed, 8u);
+  ExpectClean();
 }
 
 }  // namespace
