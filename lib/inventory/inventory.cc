@@ -966,6 +966,51 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   }
 }
 
+bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
+                                 BenchStep* out) const {
+  Table::Slot s, b;
+  if (buyer.size() > config_.max_buyer_len ||
+      skus_.Find(sku, &s) != Table::Result::kFound) {
+    return false;
+  }
+  char key[4 + 255];
+  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
+  std::memcpy(key, &sku_slot, 4);
+  std::memcpy(key + 4, buyer.data(), buyer.size());
+  Table buyers = buyers_;
+  if (buyers.FindOrInsert(std::string_view(key, 4 + buyer.size()), &b) ==
+      Table::Result::kFull) {
+    return false;
+  }
+  uint32_t index;
+  uint64_t state;
+  if (!AllocHold(b.index, kReserve, &index, &state) ||
+      !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
+               MakeWhat(kNever, Gen(state))) ||
+      OwnerStep(index, state, &b.values[0], kBuyerBits,
+                [](uint64_t units, uint64_t* next) {
+                  *next = units + 1;
+                  return units < MaxValue(kBuyerBits);
+                }) != kApplied) {
+    return false;
+  }
+  *out = BenchStep{index, &s.values[kAvail]};
+  return true;
+}
+
+bool Inventory::StockStep(const BenchStep& step) const {
+  HoldRecord& rec = hold(step.record);
+  const uint64_t state = rec.state.load(std::memory_order_acquire);
+  const int r = OwnerStep(step.record, state, step.available, kStockBits,
+                          [](uint64_t avail, uint64_t* out) {
+                            if (avail < 1) return false;
+                            *out = avail - 1;
+                            return true;
+                          });
+  rec.state.store(MakeState(Gen(state) + 2, kTake), std::memory_order_release);
+  return r == kApplied;
+}
+
 namespace {
 
 // Why a hold id no longer names a live hold: returned (expired or cancelled)
@@ -984,12 +1029,20 @@ edgekit_status Gone(uint64_t state, uint64_t held_gen) {
 }  // namespace
 
 edgekit_status Inventory::Confirm(uint64_t hold_id, uint64_t now_ms) {
-  return Confirm(hold_id, now_ms, [](const Sale&) { return EDGEKIT_OK; });
+  return ConfirmHold(hold_id, now_ms, nullptr);
 }
 
 edgekit_status Inventory::Confirm(
     uint64_t hold_id, uint64_t now_ms,
     absl::FunctionRef<edgekit_status(const Sale&)> prepare) {
+  return ConfirmHold(hold_id, now_ms, &prepare);
+}
+
+// A plain confirm (|prepare| NULL) skips describing the sale: two key reads
+// per request that only a ticket needs.
+edgekit_status Inventory::ConfirmHold(
+    uint64_t hold_id, uint64_t now_ms,
+    const absl::FunctionRef<edgekit_status(const Sale&)>* prepare) {
   const uint64_t index = hold_id & kIndexMask;
   const uint64_t gen = hold_id >> kIndexBits;
   if (index == 0 || index > config_.max_holds) return EDGEKIT_E_UNKNOWN_HOLD;
@@ -1001,7 +1054,7 @@ edgekit_status Inventory::Confirm(
   // TTL the hold returns them instead.
   const bool expired =
       Expired(rec.what.load(std::memory_order_acquire), now_ms);
-  if (!expired) {
+  if (!expired && prepare != nullptr) {
     // |who| was installed before the hold was published and stays put
     // while the state word still reads (kHeld, gen); the CAS below proves
     // it did, so what |prepare| saw is what gets sold.
@@ -1012,7 +1065,7 @@ edgekit_status Inventory::Confirm(
     const std::string_view buyer_key = buyers_.key(buyer_slot);
     const Sale sale{hold_id, skus_.key(sku_slot), buyer_key.substr(4),
                     static_cast<uint32_t>(WhoQty(who))};
-    const edgekit_status prepared = prepare(sale);
+    const edgekit_status prepared = (*prepare)(sale);
     if (prepared != EDGEKIT_OK) return prepared;
   }
   const uint64_t next = MakeState(Gen(s) + 1, expired ? kReturn : kSell);

@@ -139,6 +139,22 @@ class Inventory {
   // operation between two steps by rewinding a record's state.
   [[nodiscard]] HoldRecord* hold_records() const { return holds_; }
 
+  // Benchmarks only: acquire's stock step alone. PrepareStockStep runs an
+  // acquire of one unit up to its stock step and leaves the record there;
+  // each StockStep then performs exactly that step — the stamped
+  // compare-and-swap taking one unit with finalize-before-supersede, and the
+  // phase advance — and rewinds the record to wait on the step again, as
+  // its next acquire would. StockStep returns false when sold out. The
+  // record is never freed; production code has no use for either.
+  struct BenchStep {
+    uint32_t record;
+    std::atomic<uint64_t>* available;
+  };
+  [[nodiscard]] bool PrepareStockStep(std::string_view sku,
+                                      std::string_view buyer,
+                                      BenchStep* out) const;
+  bool StockStep(const BenchStep& step) const;
+
   // Tests only: |hook| runs in the owner's thread at two points of each
   // operation that owns a record — once right after claiming it, before its
   // fields are published (|published| false), and right before every CAS
@@ -180,9 +196,14 @@ class Inventory {
   void Decline(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
                int value_bits) const;
   void Hook(uint32_t index, uint64_t state, bool published) const {
-    if (hook_ != nullptr) hook_(hook_ctx_, index, state & 0xff, published);
+    if (hook_ != nullptr) {
+      hook_(hook_ctx_, index, static_cast<uint8_t>(state & 0xff), published);
+    }
   }
   edgekit_status StockOp(std::string_view sku, bool set, int64_t value);
+  edgekit_status ConfirmHold(
+      uint64_t hold, uint64_t now_ms,
+      const absl::FunctionRef<edgekit_status(const Sale&)>* prepare);
   void SkuStats(std::atomic<uint64_t>* values, StockStats* out) const;
 
   Config config_;
