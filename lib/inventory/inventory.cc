@@ -123,7 +123,7 @@ constexpr uint64_t kMaxNowMs = uint64_t{10'000'000'000'000};  // year 2286
 
 // How long a helper watches an owner that has not moved before it settles
 // the owner's step without it (only capacity and retries depend on it).
-constexpr uint32_t kOwnerSpins = 1 << 12;
+constexpr uint32_t kOwnerSpins = 1 << 10;
 
 enum StepResult { kApplied, kDone, kRejected, kDeclined };
 
