@@ -2,6 +2,7 @@
 # Builds and runs every test suite edgekit has, each in its own build tree:
 #   boringssl  Release tests, default crypto backend (plus CLI and demo checks)
 #   openssl    the same suite on the OpenSSL 3 backend (what nginx links)
+#   nginx      the nginx module in Debian's nginx, 1 and 2 workers (tests/nginx/run.sh)
 #   asan       unit tests under ASan+UBSan (clang-14)
 #   tsan       tests labelled "concurrency" under TSan (clang-14)
 #   fuzz       every libFuzzer target for FUZZ_SECONDS from its committed corpus
@@ -13,7 +14,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 JOBS=${JOBS:-$(nproc)}
-STEPS=${EDGEKIT_TEST_STEPS:-boringssl openssl asan tsan fuzz lint abi}
+STEPS=${EDGEKIT_TEST_STEPS:-boringssl openssl nginx asan tsan fuzz lint abi}
 if [ -z "${FUZZ_SECONDS:-}" ]; then
   if [ -n "${CI:-}" ]; then FUZZ_SECONDS=60; else FUZZ_SECONDS=10; fi
 fi
@@ -105,10 +106,11 @@ for step in $STEPS; do
           failed=$((failed + 1)); failures+=("fuzz $name: crash saved under $dir/crashes")
         fi
       done ;;
-    lint|abi)
+    lint|abi|nginx)
       note "$step"
       script=scripts/lint.sh
       [ "$step" = abi ] && script=scripts/abi-check.sh
+      [ "$step" = nginx ] && script=tests/nginx/run.sh
       if bash "$script"; then
         passed=$((passed + 1))
       else

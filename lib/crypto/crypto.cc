@@ -452,15 +452,23 @@ bool ConfigurePss(EVP_PKEY_CTX* pctx) {
 }  // namespace
 
 bool PublicKey::VerifyRsaPss(Hash hash, Bytes msg, Bytes sig) const {
-  if (impl_->type != KeyType::kRsa) return false;
-  MdCtxPtr ctx(EVP_MD_CTX_new());
-  EVP_PKEY_CTX* pctx = nullptr;
-  const bool ok = ctx &&
-                  EVP_DigestVerifyInit(ctx.get(), &pctx, HashMd(hash), nullptr,
-                                       impl_->pkey.get()) == 1 &&
-                  ConfigurePss(pctx) &&
-                  EVP_DigestVerify(ctx.get(), U8(sig), sig.size(), U8(msg),
-                                   msg.size()) == 1;
+  // The raw public operation, then the PSS check on the encoded message
+  // with salt length = hash length. The EVP path built and configured a
+  // context per call, which cost OpenSSL 3 a tenth of a verify.
+  constexpr size_t kMaxModulusBytes = 16384 / 8;  // both libraries' limit
+  if (impl_->rsa == nullptr) return false;
+  const size_t size = RSA_size(impl_->rsa);
+  // RSA_NO_PADDING would take a shorter input as a number with leading
+  // zeros; a signature has exactly the modulus' length (RFC 8017 §8.1.2).
+  if (sig.size() != size || size > kMaxModulusBytes) return false;
+  uint8_t encoded[kMaxModulusBytes];
+  uint8_t digest[kMaxHashSize];
+  Digest(hash, msg, digest);
+  const bool ok =
+      RSA_public_decrypt(static_cast<int>(size), U8(sig), encoded,
+                         impl_->rsa, RSA_NO_PADDING) == static_cast<int>(size) &&
+      RSA_verify_PKCS1_PSS_mgf1(impl_->rsa, digest, HashMd(hash), HashMd(hash),
+                                encoded, static_cast<int>(HashSize(hash))) == 1;
   if (!ok) ERR_clear_error();
   return ok;
 }

@@ -15,6 +15,10 @@
 
 #include "absl/strings/charconv.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace edgekit::token {
 namespace {
 
@@ -94,7 +98,26 @@ __attribute__((always_inline)) inline bool ScanString(std::string_view doc,
   size_t i = *pos + 1;
   const auto* bytes = reinterpret_cast<const unsigned char*>(doc.data());
   while (i < n) {
-    // Most bytes are printable ASCII that needs no attention.
+    // Most bytes are printable ASCII that needs no attention: skip them 16 at
+    // a time (SSE2 is part of x86-64), then one by one.
+#if defined(__SSE2__)
+    while (i + 16 <= n) {
+      const __m128i c =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + i));
+      // Signed: bytes >= 0x80 are negative, so one compare finds control
+      // characters and multi-byte sequences alike.
+      const __m128i stop = _mm_or_si128(
+          _mm_cmplt_epi8(c, _mm_set1_epi8(0x20)),
+          _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('"')),
+                       _mm_cmpeq_epi8(c, _mm_set1_epi8('\\'))));
+      const int mask = _mm_movemask_epi8(stop);
+      if (mask != 0) {
+        i += static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        break;
+      }
+      i += 16;
+    }
+#endif
     while (i < n && kPlainStringByte[bytes[i]]) ++i;
     if (i >= n) break;
     const unsigned char c = bytes[i];
@@ -523,11 +546,20 @@ double JsonNumberToDouble(std::string_view number) {
   // NumericDates are short integers: exact in a double, no parser needed.
   const bool negative = number[0] == '-';
   const std::string_view digits = number.substr(negative ? 1 : 0);
-  if (digits.size() <= 15 &&
-      digits.find_first_not_of("0123456789") == std::string_view::npos) {
+  if (digits.size() <= 15) {
     int64_t v = 0;
-    for (const char c : digits) v = v * 10 + (c - '0');
-    return negative ? -static_cast<double>(v) : static_cast<double>(v);
+    bool integer = true;
+    for (const char c : digits) {
+      const auto digit = static_cast<unsigned char>(c - '0');
+      if (digit > 9) {
+        integer = false;
+        break;
+      }
+      v = v * 10 + digit;
+    }
+    if (integer) {
+      return negative ? -static_cast<double>(v) : static_cast<double>(v);
+    }
   }
   double value = 0;
   const auto result =

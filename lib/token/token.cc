@@ -7,6 +7,7 @@
 
 #include "token/token.h"
 
+#include <atomic>
 #include <cstring>
 #include <limits>
 #include <utility>
@@ -26,6 +27,11 @@ constexpr size_t kMaxAlgLen = 16;
 // A header or payload deeper than this is never signed, whatever the
 // verifier's limit.
 constexpr uint32_t kSignMaxDepth = 256;
+
+// Longer headers are checked afresh every time rather than remembered.
+constexpr size_t kMaxRememberedHeader = 512;
+
+std::atomic<uint64_t> next_verifier_id{1};
 
 enum class Registered { kOther, kExp, kNbf, kIat, kIss, kAud };
 
@@ -156,6 +162,7 @@ absl::StatusOr<Verifier> Verifier::Create(
     return absl::InvalidArgumentError("zero limit");
   }
   Verifier v;
+  v.id_ = next_verifier_id.fetch_add(1, std::memory_order_relaxed);
   for (const std::string& name : policy.algorithms) {
     const Alg* alg = keys::FindAlg(name);
     if (alg == nullptr) {
@@ -182,19 +189,15 @@ edgekit_status Verifier::Verify(std::string_view token, int64_t now_s,
   return s;
 }
 
-edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
-                                    Claims* c) const {
-  // Structure.
-  if (token.size() > policy_.max_token_len) return EDGEKIT_E_MALFORMED;
-  const size_t dot1 = token.find('.');
-  if (dot1 == std::string_view::npos) return EDGEKIT_E_MALFORMED;
-  const size_t dot2 = token.find('.', dot1 + 1);
-  if (dot2 == std::string_view::npos) return EDGEKIT_E_MALFORMED;
-  if (token.find('.', dot2 + 1) != std::string_view::npos) {
-    return EDGEKIT_E_MALFORMED;
+edgekit_status Verifier::ResolveHeader(std::string_view header_b64,
+                                       Claims* c, const Alg** alg_out,
+                                       const keys::Key** key_out) const {
+  if (c->last_header_verifier_ == id_ && c->last_header_ == header_b64) {
+    *alg_out = c->last_alg_;
+    *key_out = c->last_key_;
+    return EDGEKIT_OK;
   }
-  const std::string_view signing_input = token.substr(0, dot2);
-  if (!Base64UrlDecodeTo(token.substr(0, dot1), &c->header_) ||
+  if (!Base64UrlDecodeTo(header_b64, &c->header_) ||
       !c->reader_.ParseObject(c->header_, policy_.max_json_depth,
                               &c->header_members_)) {
     return EDGEKIT_E_MALFORMED;
@@ -216,6 +219,74 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
       (kid_member != nullptr && kid_member->type != JsonType::kString)) {
     return EDGEKIT_E_MALFORMED;
   }
+
+  // Algorithm.
+  std::string_view alg_text = StringContent(alg_member->value);
+  char alg_name[kMaxAlgLen];
+  if (alg_member->value_escaped) {
+    const size_t alg_len = JsonUnescapedSize(alg_text);
+    if (alg_len > kMaxAlgLen) return EDGEKIT_E_UNSUPPORTED_ALG;
+    JsonUnescape(alg_text, alg_name);
+    alg_text = std::string_view(alg_name, alg_len);
+  }
+  const Alg* alg = keys::FindAlg(alg_text);
+  if (alg == nullptr) return EDGEKIT_E_UNSUPPORTED_ALG;
+  if (!algorithms_.empty()) {
+    bool allowed = false;
+    for (const Alg* a : algorithms_) allowed |= a == alg;
+    if (!allowed) return EDGEKIT_E_UNSUPPORTED_ALG;
+  }
+  *alg_out = alg;  // the signature's size is checked before the key
+
+  // Key: exactly one candidate.
+  const keys::Key* key = nullptr;
+  for (const keys::Key& k : keys_->keys()) {
+    if (!k.Fits(*alg)) continue;
+    if (kid_member != nullptr &&
+        (!k.kid() || !ValueEquals(*kid_member, *k.kid()))) {
+      continue;
+    }
+    if (key != nullptr) return EDGEKIT_E_KEY_NOT_FOUND;  // ambiguous
+    key = &k;
+  }
+  if (key == nullptr) return EDGEKIT_E_KEY_NOT_FOUND;
+
+  if (header_b64.size() <= kMaxRememberedHeader) {
+    c->last_header_.assign(header_b64.data(), header_b64.size());
+    c->last_header_verifier_ = id_;
+    c->last_alg_ = alg;
+    c->last_key_ = key;
+  }
+  *key_out = key;
+  return EDGEKIT_OK;
+}
+
+edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
+                                    Claims* c) const {
+  // Structure.
+  if (token.size() > policy_.max_token_len) return EDGEKIT_E_MALFORMED;
+  // The first and the last dot bound the payload, scanning only the short
+  // header and signature; a third dot lies in the payload, where base64url
+  // decoding refuses it. (memrchr, a glibc extension, is vectorized where
+  // rfind walks bytes.)
+  const auto* first = static_cast<const char*>(
+      std::memchr(token.data(), '.', token.size()));
+  const auto* last = static_cast<const char*>(
+      memrchr(token.data(), '.', token.size()));
+  if (first == nullptr || first == last) return EDGEKIT_E_MALFORMED;
+  const size_t dot1 = static_cast<size_t>(first - token.data());
+  const size_t dot2 = static_cast<size_t>(last - token.data());
+  const std::string_view signing_input = token.substr(0, dot2);
+
+  // Header, algorithm and key. The order of checks is structure → alg →
+  // key, so a header that fails on alg or key waits for the payload and
+  // signature to be well-formed first.
+  const Alg* alg = nullptr;
+  const keys::Key* key = nullptr;
+  const edgekit_status header =
+      ResolveHeader(token.substr(0, dot1), c, &alg, &key);
+  if (header == EDGEKIT_E_MALFORMED) return header;
+
   if (!Base64UrlDecodeTo(token.substr(dot1 + 1, dot2 - dot1 - 1),
                          &c->payload_) ||
       !c->reader_.ParseObject(c->payload_, policy_.max_json_depth,
@@ -249,23 +320,7 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
   if (!Base64UrlDecodeTo(token.substr(dot2 + 1), &c->signature_)) {
     return EDGEKIT_E_MALFORMED;
   }
-
-  // Algorithm.
-  std::string_view alg_text = StringContent(alg_member->value);
-  char alg_name[kMaxAlgLen];
-  if (alg_member->value_escaped) {
-    const size_t alg_len = JsonUnescapedSize(alg_text);
-    if (alg_len > kMaxAlgLen) return EDGEKIT_E_UNSUPPORTED_ALG;
-    JsonUnescape(alg_text, alg_name);
-    alg_text = std::string_view(alg_name, alg_len);
-  }
-  const Alg* alg = keys::FindAlg(alg_text);
-  if (alg == nullptr) return EDGEKIT_E_UNSUPPORTED_ALG;
-  if (!algorithms_.empty()) {
-    bool allowed = false;
-    for (const Alg* a : algorithms_) allowed |= a == alg;
-    if (!allowed) return EDGEKIT_E_UNSUPPORTED_ALG;
-  }
+  if (header == EDGEKIT_E_UNSUPPORTED_ALG) return header;
   // Fixed-size signatures of another size are not signatures at all (a DER
   // ECDSA signature lands here).
   const std::string_view sig = c->signature_;
@@ -274,19 +329,7 @@ edgekit_status Verifier::VerifyInto(std::string_view token, int64_t now_s,
       (alg->scheme == Scheme::kEd25519 && sig.size() != 64)) {
     return EDGEKIT_E_MALFORMED;
   }
-
-  // Key: exactly one candidate.
-  const keys::Key* key = nullptr;
-  for (const keys::Key& k : keys_->keys()) {
-    if (!k.Fits(*alg)) continue;
-    if (kid_member != nullptr &&
-        (!k.kid() || !ValueEquals(*kid_member, *k.kid()))) {
-      continue;
-    }
-    if (key != nullptr) return EDGEKIT_E_KEY_NOT_FOUND;  // ambiguous
-    key = &k;
-  }
-  if (key == nullptr) return EDGEKIT_E_KEY_NOT_FOUND;
+  if (header != EDGEKIT_OK) return header;  // key_not_found
 
   // Signature. A cached token skips the asymmetric check; an HMAC is cheaper
   // than the digest the cache needs.

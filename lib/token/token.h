@@ -86,6 +86,16 @@ class Claims {
   std::vector<JsonMember> header_members_;
   std::vector<JsonMember> members_;
   JsonReader reader_;
+
+  // The last header (its base64url text) that passed the alg and key checks
+  // of verifier |header_verifier_|, and their outcome. Tokens from one issuer
+  // repeat their header byte for byte, and the outcome is a function of
+  // those bytes and the verifier alone, so a repeat skips decoding, parsing
+  // and key selection. Clear() keeps it.
+  std::string last_header_;
+  uint64_t last_header_verifier_ = 0;  // 0: none
+  const keys::Alg* last_alg_ = nullptr;
+  const keys::Key* last_key_ = nullptr;
 };
 
 class Verifier {
@@ -113,6 +123,15 @@ class Verifier {
                             Claims* claims) const;
   edgekit_status CheckClaims(const Claims& claims, int64_t now_s) const;
 
+  // ResolveHeader decodes and checks the header |header_b64| and finds its
+  // algorithm and key, or takes them from claims' last header.
+  edgekit_status ResolveHeader(std::string_view header_b64, Claims* claims,
+                               const keys::Alg** alg,
+                               const keys::Key** key) const;
+
+  // Unique per Create() (copies share it, and the key set with it): what a
+  // Claims' remembered header is checked against before its key is used.
+  uint64_t id_ = 0;
   std::shared_ptr<const keys::KeySet> keys_;
   Policy policy_;
   std::vector<const keys::Alg*> algorithms_;  // empty: all

@@ -142,6 +142,22 @@ TEST_F(OpensslInterop, RsaPkcs1AndPssBothWays) {
   const std::string pss = ReadFile(Path("pss.sig"));
   EXPECT_TRUE(pub->VerifyRsaPss(Hash::kSha384, msg, pss));
   EXPECT_FALSE(pub->VerifyRsaPkcs1(Hash::kSha384, msg, pss));
+  EXPECT_FALSE(pub->VerifyRsaPss(Hash::kSha256, msg, pss));
+  // A signature is exactly the modulus' length: not one byte more or less,
+  // even where the extra byte is a leading zero.
+  EXPECT_FALSE(pub->VerifyRsaPss(Hash::kSha384, msg, pss.substr(1)));
+  EXPECT_FALSE(pub->VerifyRsaPss(Hash::kSha384, msg, std::string(1, '\0') + pss));
+  EXPECT_FALSE(pub->VerifyRsaPss(Hash::kSha384, msg, pss + std::string(1, '\0')));
+  // Valid PSS with any other salt length is not a JWS PSxxx signature
+  // (RFC 7518 §3.5: salt length = hash length).
+  for (const char* saltlen : {"0", "20", "max"}) {
+    RunCmd("openssl dgst -sha384 -sign " + Path("rsa.key") +
+           " -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:" + saltlen +
+           " -out " + Path("pss_other.sig") + " " + Path("msg"));
+    EXPECT_FALSE(
+        pub->VerifyRsaPss(Hash::kSha384, msg, ReadFile(Path("pss_other.sig"))))
+        << "salt length " << saltlen;
+  }
 
   auto ours = priv->SignRsaPkcs1(Hash::kSha512, msg);
   ASSERT_TRUE(ours.ok());

@@ -683,5 +683,79 @@ TEST(Claims, ReusedAcrossCalls) {
   }
 }
 
+// A Claims remembers the last header that passed the alg and key checks.
+// Whatever it remembers must never let one verifier use another's key,
+// even one created at the same address after the first was destroyed.
+TEST(HeaderMemo, NeverCrossesVerifiers) {
+  const std::string header = R"({"alg":"HS256","typ":"JWT"})";
+  const std::string payload = R"({"sub":"x"})";
+  const std::string by_a = Hs256(header, payload);
+  std::string by_b = B64(header) + "." + B64(payload);
+  const auto key_b = crypto::HmacKey::Create(crypto::Hash::kSha256, "B");
+  std::string mac(key_b.size(), '\0');
+  key_b.Mac(by_b, reinterpret_cast<uint8_t*>(mac.data()));
+  by_b += "." + B64(mac);
+  ASSERT_EQ(by_a.substr(0, by_a.find('.')), by_b.substr(0, by_b.find('.')));
+
+  Claims claims;
+  for (int round = 0; round < 64; ++round) {
+    const bool use_a = round % 2 == 0;
+    const Verifier v = MakeVerifier(Shared(
+        KeySet::FromSecret(use_a ? kSecret : "B", std::nullopt)));
+    EXPECT_EQ(v.Verify(use_a ? by_a : by_b, kNow, &claims), EDGEKIT_OK);
+    EXPECT_EQ(v.Verify(use_a ? by_b : by_a, kNow, &claims),
+              EDGEKIT_E_BAD_SIGNATURE);
+  }
+  // Two live verifiers taking turns on one Claims.
+  const Verifier a = MakeVerifier(Shared(KeySet::FromSecret(kSecret, std::nullopt)));
+  const Verifier b = MakeVerifier(Shared(KeySet::FromSecret("B", std::nullopt)));
+  for (int round = 0; round < 4; ++round) {
+    EXPECT_EQ(a.Verify(by_a, kNow, &claims), EDGEKIT_OK);
+    EXPECT_EQ(b.Verify(by_a, kNow, &claims), EDGEKIT_E_BAD_SIGNATURE);
+    EXPECT_EQ(b.Verify(by_b, kNow, &claims), EDGEKIT_OK);
+    EXPECT_EQ(a.Verify(by_b, kNow, &claims), EDGEKIT_E_BAD_SIGNATURE);
+  }
+}
+
+// A remembered header skips only its own checks: everything after them
+// still runs, in order, with the statuses a fresh Claims would give.
+TEST(HeaderMemo, LaterChecksStillRun) {
+  const auto jwks = Shared(KeySet::FromJwks(GeneratedData("keys_private.jwks")));
+  Policy policy;
+  policy.issuers = {"good"};
+  const Verifier v = MakeVerifier(jwks, policy);
+  std::string es256;
+  ASSERT_EQ(Sign(*jwks, "ES256", "p256", R"({"iss":"good"})", &es256),
+            EDGEKIT_OK);
+  const std::string head = es256.substr(0, es256.find('.') + 1);
+  const std::string sig = es256.substr(es256.rfind('.'));
+  std::string bad_iss;
+  ASSERT_EQ(Sign(*jwks, "ES256", "p256", R"({"iss":"bad"})", &bad_iss),
+            EDGEKIT_OK);
+  ASSERT_EQ(bad_iss.substr(0, head.size()), head);
+  const struct {
+    std::string token;
+    edgekit_status want;
+  } kCases[] = {
+      {es256, EDGEKIT_OK},
+      {head + B64("{\"iss\":") + sig, EDGEKIT_E_MALFORMED},
+      {head + B64(R"({"iss":"good","iss":"good"})") + sig,
+       EDGEKIT_E_MALFORMED},
+      {head + B64(R"({"exp":"soon"})") + sig, EDGEKIT_E_MALFORMED},
+      {es256 + "AA", EDGEKIT_E_MALFORMED},  // 65-byte signature
+      {es256.substr(0, es256.size() - 1) + "=", EDGEKIT_E_MALFORMED},
+      {head + B64(R"({"iss":"good","x":1})") + sig, EDGEKIT_E_BAD_SIGNATURE},
+      {bad_iss, EDGEKIT_E_BAD_ISSUER},
+      {es256, EDGEKIT_OK},
+  };
+  Claims warm;
+  for (const auto& c : kCases) {
+    Claims fresh;
+    ASSERT_EQ(v.Verify(es256, kNow, &warm), EDGEKIT_OK);  // remembers head
+    EXPECT_EQ(v.Verify(c.token, kNow, &fresh), c.want) << c.token;
+    EXPECT_EQ(v.Verify(c.token, kNow, &warm), c.want) << c.token;
+  }
+}
+
 }  // namespace
 }  // namespace edgekit::token
