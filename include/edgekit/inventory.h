@@ -178,7 +178,9 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  * hold that lasts until |now_ms| + |hold_ttl_ms| and writes its id to
  * |*out_hold|. Returns, checking in this order:
  *   EDGEKIT_E_INVALID_ARGUMENT  bad pointer or length, |qty| or
- *                               |hold_ttl_ms| zero;
+ *                               |hold_ttl_ms| zero, |hold_ttl_ms| over one
+ *                               year (31,536,000,000 ms), or |now_ms| past
+ *                               10^13 (year 2286);
  *   EDGEKIT_E_UNKNOWN_SKU       the SKU has never had stock;
  *   EDGEKIT_E_SOLD_OUT          fewer than |qty| units available;
  *   EDGEKIT_E_BUYER_LIMIT       the buyer's held and bought units plus |qty|
@@ -240,8 +242,8 @@ EDGEKIT_API edgekit_status edgekit_inventory_cancel(edgekit_inventory* inv,
  * call may then wait a few microseconds). It sets |*out_returned| (may be
  * NULL) to the units this call returned. Idempotent and safe to run from
  * several processes at once; it scans every hold record, so call it from a
- * timer, not per request. Expiries past 2^44 - 1 ms (year 2527) never
- * pass. */
+ * timer, not per request. Every hold expires: acquire caps its TTL at a
+ * year and its clock at year 2286. */
 EDGEKIT_API edgekit_status edgekit_inventory_expire(edgekit_inventory* inv,
                                                     uint64_t* out_returned,
                                                     uint64_t now_ms);

@@ -17,13 +17,15 @@
 //    exactly one counter word, and each transition bumps the generation:
 //
 //      acquire   kReserve (buyer += q) → kTake (available -= q) → kHeld
-//                    ↘ refused or declined: kFree
+//                    ↘ refused or declined: kScrub
 //                                    ↘ refused or declined: kUndo
-//                                      (buyer -= q) → kFree
-//      confirm   kHeld → kSell (sold += q) → kFree
-//      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q) → kFree
+//                                      (buyer -= q) → kScrub
+//      confirm   kHeld → kSell (sold += q) → kScrub
+//      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q)
+//                → kScrub
 //      stock     kStockSet (available := n) → kStockLog (added or removed += d)
-//      → kFree     ↘ refused or declined: kFree
+//      → kScrub    ↘ refused or declined: kScrub
+//      and every operation ends  kScrub (retire its stamps, 7.) → kFree
 //
 // 3. Publishing. The owner claims a free record with a CAS on its state,
 //    then installs its fields — |what| (expiry, or a stock change's amount)
@@ -88,12 +90,46 @@
 //    come back once their TTL passes (Census: nothing stranded, unless the
 //    region was corrupted).
 //
+// 7. Scrub before free. A stamp keeps only 11 generation bits on a stock
+//    word, and a quiet word (a SKU's added or removed, a quiet SKU's sold)
+//    may keep one for a long time: were it left there, the record could
+//    come back 2^11 generations later to wait on that word in the same
+//    phase, take the old stamp for its own and skip its step. So every
+//    operation ends in kScrub, which waits on no word: it replaces each
+//    *plain* stamp of the record (any generation) in every counter word
+//    the operation may have written — derived from |who|: a hold's buyer
+//    word and its SKU's available and sold; a stock change's available,
+//    added and removed — with a *retired* stamp, and only then frees the
+//    record. Invariant: when a record is claimed, no counter word holds a
+//    plain stamp of it, so every plain stamp of a record is its current
+//    operation's, whose steps' generations differ by a handful.
+//    - The retired stamp is the record's stamp at its kScrub generation
+//      with the declined flag, value unchanged. Not an empty stamp: a
+//      constant empty stamp would let a word return to a (value, stamp)
+//      pair an owner read before its step was declined (6.), and the
+//      owner's stalled CAS would then succeed for a record no longer its.
+//      A retired stamp, like every stamp, is written once per generation.
+//    - A retired (or an old declined) stamp of a record that comes back,
+//      2^11 generations later, to an owner step on that word reads as a
+//      decline of that step: the step is declined without being taken,
+//      which costs the owner a retry, never a unit. Helpable steps ignore
+//      declined stamps. Only the owner writes plain stamps (4., 6.).
+//    - Scrubbing needs no finalize before supersede: the stamps it
+//      replaces are its own record's, whose steps are all done. It loads
+//      the word before the phase, as Apply does, so it never retires a
+//      stamp of the record's next claim, which starts only after kFree. It
+//      is idempotent: anyone may scrub, and a crash leaves kScrub for
+//      expire. A late helper CAS of a finished step cannot put a plain
+//      stamp back: it expects the word as it was before the step.
+//
 // The stamp keeps 11 (stock words) or 27 (buyer words) generation bits and
-// a |who| tag 17; |what| 20. A stale value could be mistaken for a live one
-// only if the same record cycled 2^11 (2^17, 2^20, 2^27) generations while
-// a CAS that read it was stalled, or while that word saw no other step and
-// the record then waited on that very word in the same phase; we accept
-// that (it needs hundreds of operations through one record meanwhile).
+// a |who| tag 17; |what| 20. With 7., a stale value can be mistaken for a
+// live one only by a stalled CAS: one that read (v, s), where s names
+// record r at generation g, and stalls while r cycles 2^11 (2^27 on a
+// buyer word; 2^17, 2^20 for the field tags) generations and writes s
+// again — the same step or retired stamp, at g modulo 2^11 — into the same
+// word while it holds the same value v. We accept that (it needs hundreds
+// of operations through one record while one CAS stalls).
 
 #include "inventory/inventory.h"
 
@@ -120,6 +156,7 @@ constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
 constexpr uint64_t kHoldGenMask = (uint64_t{1} << 44) - 1;
 constexpr uint64_t kRemovalFlag = uint64_t{1} << 32;
 constexpr uint64_t kMaxNowMs = uint64_t{10'000'000'000'000};  // year 2286
+constexpr uint64_t kMaxHoldTtlMs = uint64_t{31'536'000'000};  // 365 days
 
 // How long a helper watches an owner that has not moved before it settles
 // the owner's step without it (only capacity and retries depend on it).
@@ -143,14 +180,16 @@ inline uint8_t Next(uint8_t phase) {
       return kUnbuy;
     case kStockSet:
       return kStockLog;
+    case kScrub:
+      return kFree;
     default:
-      return kFree;  // kUndo, kUnbuy, kSell, kStockLog
+      return kScrub;  // kUndo, kUnbuy, kSell, kStockLog
   }
 }
 // Where an owner step goes when it is refused or declined: nothing to undo
 // unless the buyer's units were already counted.
 inline uint8_t NotTaken(uint8_t phase) {
-  return phase == kTake ? kUndo : kFree;
+  return phase == kTake ? kUndo : kScrub;
 }
 
 inline bool Waits(uint8_t phase) {
@@ -182,6 +221,13 @@ inline uint64_t Pack(uint64_t value, uint64_t stamp, int bits) {
   return (value << (64 - bits)) | stamp;
 }
 inline uint64_t MaxValue(int bits) { return (uint64_t{1} << bits) - 1; }
+// A plain stamp of record |index|: one its steps write when applied, as
+// opposed to a declined stamp or a retired one (kScrub), which carry the
+// declined flag.
+inline bool IsPlainStampOf(uint64_t stamp, uint32_t index, int bits) {
+  return (stamp & DeclinedFlag(bits)) == 0 &&
+         (stamp & kIndexMask) == uint64_t{index} + 1;
+}
 
 // Field words of a hold record, each installed once per claim with a tag
 // of the claim's generation:
@@ -197,6 +243,8 @@ constexpr int kWhoTagShift = kSlotBits + kBuyerBits;
 constexpr int kWhatBits = 44;
 constexpr uint64_t kWhatMask = (uint64_t{1} << kWhatBits) - 1;
 constexpr uint64_t kNever = kWhatMask;
+static_assert(kMaxNowMs + kMaxHoldTtlMs < kNever,
+              "a hold's expiry must never read as never");
 
 inline uint64_t WhoTag(uint64_t gen) {
   return gen & ((uint64_t{1} << (64 - kWhoTagShift)) - 1);
@@ -575,11 +623,15 @@ int Inventory::OwnerStep(uint32_t index, uint64_t state,
 // declined) is in place.
 void Inventory::Help(uint32_t index) const {
   HoldRecord& rec = hold(index);
-  // A record needs at most three steps; the bound also stops a hostile
-  // region from looping us.
+  // A record needs at most three steps and its scrub; the bound also stops
+  // a hostile region from looping us.
   for (int step = 0; step < 8; ++step) {
     const uint64_t s = rec.state.load(std::memory_order_acquire);
     const uint8_t phase = PhaseOf(s);
+    if (phase == kScrub) {
+      Scrub(index, s);
+      continue;
+    }
     if (!Waits(phase)) return;
     std::atomic<uint64_t>* word = Target(s, rec);
     if (word == nullptr) return;
@@ -610,6 +662,60 @@ void Inventory::Help(uint32_t index) const {
     });
     if (r == kRejected) return;  // only a corrupted region gets here
   }
+}
+
+// Scrub retires the plain stamps of record |index|, in kScrub in |state|,
+// from every counter word its operation may have written — a hold's buyer
+// word and its SKU's available and sold words; a stock change's SKU's
+// available, added and removed words (a hold has qty >= 1, a stock change
+// 0; a revoked claim wrote nothing) — then frees the record. A retired
+// stamp is the record's stamp at the kScrub generation with the declined
+// flag, value unchanged: no step ever waits at that generation, and unlike
+// an empty stamp it is a word no stalled CAS can have read (top of file).
+// Idempotent: anyone may scrub, and a crash leaves kScrub for expire.
+void Inventory::Scrub(uint32_t index, uint64_t state) const {
+  HoldRecord& rec = hold(index);
+  Hook(index, state, /*published=*/true);
+  const uint64_t who = rec.who.load(std::memory_order_acquire);
+  const uint64_t slot = WhoSlot(who);
+  std::atomic<uint64_t>* words[3] = {nullptr, nullptr, nullptr};
+  int bits[3] = {kStockBits, kStockBits, kStockBits};
+  if (slot == kRevokedSlot) {
+    // Never published: it touched no counter.
+  } else if (WhoQty(who) != 0) {
+    if (slot < buyers_.num_slots()) {
+      words[0] = &buyers_.values(slot)[0];
+      bits[0] = kBuyerBits;
+    }
+    const uint64_t sku = SkuOf(slot);
+    if (sku < skus_.num_slots()) {
+      words[1] = &skus_.values(sku)[kAvail];
+      words[2] = &skus_.values(sku)[kSold];
+    }
+  } else if (slot < skus_.num_slots()) {
+    words[0] = &skus_.values(slot)[kAvail];
+    words[1] = &skus_.values(slot)[kAdded];
+    words[2] = &skus_.values(slot)[kRemoved];
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (words[i] == nullptr) continue;
+    const uint64_t mask = StampMask(bits[i]);
+    const uint64_t retired =
+        Stamp(index, Gen(state), bits[i]) | DeclinedFlag(bits[i]);
+    uint64_t cur = words[i]->load(std::memory_order_acquire);
+    while (IsPlainStampOf(cur & mask, index, bits[i])) {
+      // Load the word before the phase: a plain stamp of ours seen while
+      // the record is still in kScrub in |state| is this claim's (or an
+      // older one's), never the next claim's, which starts after kFree.
+      if (rec.state.load(std::memory_order_acquire) != state) return;
+      if (words[i]->compare_exchange_weak(cur, (cur & ~mask) | retired,
+                                          std::memory_order_acq_rel,
+                                          std::memory_order_acquire)) {
+        break;
+      }
+    }
+  }
+  AdvanceTo(rec, state, kFree);
 }
 
 bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
@@ -698,8 +804,8 @@ void Inventory::Settle(uint32_t index, uint64_t state, uint64_t now_ms) const {
       who = revoked;
     }
     if (WhoSlot(who) == kRevokedSlot) {
-      rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
-                                        std::memory_order_acq_rel);
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
       return;
     }
   }
@@ -764,7 +870,11 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   for (;;) {
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix(s.index + 1), kStockSet, &index, &state)) {
+    // Start from a record that depends on the SKU's current stock word, so
+    // changes to one SKU do not keep cycling the same few records.
+    if (!AllocHold(Mix((s.index + 1) ^
+                       s.values[kAvail].load(std::memory_order_relaxed)),
+                   kStockSet, &index, &state)) {
       return EDGEKIT_E_NO_SPACE;
     }
     HoldRecord& rec = hold(index);
@@ -811,10 +921,13 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
           *out = target;
           return true;
         });
-    if (r == kDeclined || lost) continue;  // settled without us: start over
+    if (r == kDeclined || lost) {  // settled without us: start over
+      Help(index);                    // its scrub, if no one did it yet
+      continue;
+    }
     if (r == kRejected) {
-      rec.state.compare_exchange_strong(state, MakeState(gen + 1, kFree),
-                                        std::memory_order_acq_rel);
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
       return EDGEKIT_E_STOCK_RANGE;
     }
     Help(index);  // kStockLog: count the change as added or removed
@@ -881,7 +994,8 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                                   uint32_t qty, uint64_t now_ms,
                                   uint64_t hold_ttl_ms, uint64_t* out_hold) {
   *out_hold = 0;
-  if (qty == 0 || hold_ttl_ms == 0 || sku.empty() ||
+  if (qty == 0 || hold_ttl_ms == 0 || hold_ttl_ms > kMaxHoldTtlMs ||
+      now_ms > kMaxNowMs || sku.empty() ||
       sku.size() > config_.max_sku_len || buyer.empty() ||
       buyer.size() > config_.max_buyer_len) {
     return EDGEKIT_E_INVALID_ARGUMENT;
@@ -912,10 +1026,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     return EDGEKIT_E_NO_SPACE;
   }
 
-  const uint64_t expiry =
-      now_ms + hold_ttl_ms < now_ms || now_ms + hold_ttl_ms >= kNever
-          ? kNever
-          : now_ms + hold_ttl_ms;
+  const uint64_t expiry = now_ms + hold_ttl_ms;  // < kNever (static_assert)
   // A declined attempt (the caller stalled past its TTL in mid-step and
   // expire settled the step) counted nothing that stays counted: try again.
   // The new hold then carries the same, passed, expiry.
@@ -939,11 +1050,14 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                         return true;
                       });
     if (r == kRejected) {
-      rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
-                                        std::memory_order_acq_rel);
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
       return EDGEKIT_E_BUYER_LIMIT;
     }
-    if (r == kDeclined) continue;
+    if (r == kDeclined) {
+      Help(index);  // its scrub, if no one did it yet
+      continue;
+    }
     // Step 2 (owner): take the stock, never below zero.
     state = MakeState(Gen(state) + 1, kTake);
     r = OwnerStep(index, state, &v[kAvail], kStockBits,
@@ -1020,7 +1134,8 @@ edgekit_status Gone(uint64_t state, uint64_t held_gen) {
   const uint8_t p = PhaseOf(state);
   if ((g == ((held_gen + 1) & kHoldGenMask) && p == kReturn) ||
       (g == ((held_gen + 2) & kHoldGenMask) && p == kUnbuy) ||
-      (g == ((held_gen + 3) & kHoldGenMask) && p == kFree)) {
+      (g == ((held_gen + 3) & kHoldGenMask) && p == kScrub) ||
+      (g == ((held_gen + 4) & kHoldGenMask) && p == kFree)) {
     return EDGEKIT_E_HOLD_EXPIRED;
   }
   return EDGEKIT_E_UNKNOWN_HOLD;
@@ -1099,7 +1214,7 @@ uint64_t Inventory::Expire(uint64_t now_ms) {
   for (uint32_t i = 0; i < config_.max_holds; ++i) {
     HoldRecord& rec = hold(i);
     uint64_t s = rec.state.load(std::memory_order_acquire);
-    if (Waits(PhaseOf(s))) {
+    if (Waits(PhaseOf(s)) || PhaseOf(s) == kScrub) {
       // Finish what anyone may finish; settle an owner step that waited
       // past its expiry (or, for a stock change, while we watched).
       Help(i);
@@ -1217,6 +1332,29 @@ uint64_t Inventory::HeldUnitsByScan(std::string_view sku) const {
     if (SkuOf(WhoSlot(who)) == s.index) units += WhoQty(who);
   }
   return units;
+}
+
+uint64_t Inventory::StampsOfFreeRecords() const {
+  uint64_t n = 0;
+  auto check = [&](uint64_t word, int bits) {
+    const uint64_t stamp = word & StampMask(bits);
+    const uint64_t index = stamp & kIndexMask;
+    if (index == 0 || index > config_.max_holds) return;
+    if (IsPlainStampOf(stamp, static_cast<uint32_t>(index - 1), bits) &&
+        PhaseOf(hold(static_cast<uint32_t>(index - 1))
+                    .state.load(std::memory_order_acquire)) == kFree) {
+      ++n;
+    }
+  };
+  skus_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
+    for (SkuWord w : {kAvail, kSold, kAdded, kRemoved}) {
+      check(v[w].load(std::memory_order_acquire), kStockBits);
+    }
+  });
+  buyers_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
+    check(v[0].load(std::memory_order_acquire), kBuyerBits);
+  });
+  return n;
 }
 
 void Inventory::ForEachSku(

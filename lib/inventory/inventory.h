@@ -55,10 +55,12 @@ enum HoldPhase : uint8_t {
   kSell = 7,      // anyone counts the sale
   kStockSet = 8,  // owner changes available stock
   kStockLog = 9,  // anyone counts the change as added or removed
+  kScrub = 10,    // anyone retires the record's stamps, then frees it
 };
 
 // The memory layout version of inventory regions. Bump on any change.
-// 2: hold records carry tagged field words; stamps carry a declined flag.
+// 2: hold records carry tagged field words; stamps carry a declined flag;
+//    every operation ends in kScrub (regions of v2 are unreleased).
 inline constexpr uint32_t kLayoutVersion = 2;
 
 class Inventory {
@@ -114,6 +116,11 @@ class Inventory {
                                     std::string_view buyer) const;
   // Units in live holds of |sku| (the scan that |held| in Stats must match).
   [[nodiscard]] uint64_t HeldUnitsByScan(std::string_view sku) const;
+  // Counter words holding the plain (step) stamp of a free record. Zero
+  // whenever no operation is in flight: every operation retires its stamps
+  // before its record is freed (kScrub). Tests and debugging; scans every
+  // SKU and buyer record.
+  [[nodiscard]] uint64_t StampsOfFreeRecords() const;
   void ForEachSku(
       absl::FunctionRef<void(std::string_view sku, const StockStats& stats)> fn)
       const;
@@ -157,9 +164,10 @@ class Inventory {
 
   // Tests only: |hook| runs in the owner's thread at two points of each
   // operation that owns a record — once right after claiming it, before its
-  // fields are published (|published| false), and right before every CAS
-  // that applies one of its owner steps (true) — so a test can stop an
-  // owner there and let other callers act. The hook belongs to this handle
+  // fields are published (|published| false), right before every CAS
+  // that applies one of its owner steps (true), and when this handle starts
+  // a record's scrub (kScrub, true) — so a test can stop an owner there and
+  // let other callers act, or kill it with its step stamps still in place. The hook belongs to this handle
   // only; production code never sets it.
   using StepHook = void (*)(void* ctx, uint32_t record, uint8_t phase,
                             bool published);
@@ -195,6 +203,7 @@ class Inventory {
   void Settle(uint32_t index, uint64_t state, uint64_t now_ms) const;
   void Decline(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
                int value_bits) const;
+  void Scrub(uint32_t index, uint64_t state) const;
   void Hook(uint32_t index, uint64_t state, bool published) const {
     if (hook_ != nullptr) {
       hook_(hook_ctx_, index, static_cast<uint8_t>(state & 0xff), published);

@@ -142,6 +142,8 @@ void CheckQuiescent(Inventory& inv, Shared* shared, const Maybe& maybe) {
   EXPECT_EQ(census.held, 0u);
   EXPECT_EQ(census.in_flight, 0u);
   EXPECT_EQ(census.stranded, 0u);
+  // Killed processes included, every record was scrubbed before it was freed.
+  EXPECT_EQ(inv.StampsOfFreeRecords(), 0u);
   std::map<std::string, uint64_t> buyer_units;
   inv.ForEachBuyer([&](std::string_view sku, std::string_view, uint32_t units) {
     EXPECT_LE(units, sku == "hot" ? kHotLimit : kColdLimit) << sku;

@@ -115,6 +115,7 @@ class Steps : public ::testing::Test {
     const auto st = Stats();
     EXPECT_EQ(st.added - st.removed, st.available + st.held + st.sold);
     EXPECT_EQ(st.held, inv_->HeldUnitsByScan("sku"));
+    EXPECT_EQ(inv_->StampsOfFreeRecords(), 0u);
   }
 
   struct Interrupt {
@@ -170,14 +171,16 @@ TEST_F(Steps, KilledAfterWinningTheReturnBeforeAnyStep) {
   ExpectClean();
 }
 
+// A process killed as its scrub starts leaves every step stamp of its
+// operation in place; rewinding its record to a step gives the window
+// "killed after that step's CAS, before advancing".
 TEST_F(Steps, ReturnStepsAreNotAppliedTwice) {
-  uint64_t hold;
-  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
-  ASSERT_EQ(inv_->Cancel(hold), EDGEKIT_OK);
-  const auto before = Stats();
-  // Killed after the stock step, before advancing; then after the buyer
-  // step, before freeing. Both stamps are still in their words.
   for (auto [offset, phase] : {std::pair{1, kReturn}, std::pair{2, kUnbuy}}) {
+    uint64_t hold;
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+    DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Cancel(hold); });
+    const auto before = Stats();
+    EXPECT_EQ(before.available, 10u);
     Rewind(hold, offset, phase);
     inv_->Expire(kNow);
     const auto after = Stats();
@@ -195,36 +198,114 @@ TEST_F(Steps, SaleIsCountedOnceAndFinishedByAnyone) {
   inv_->Expire(kNow + 1000);  // past the TTL: a sale in progress is no hold
   EXPECT_EQ(Stats().sold, 1u);
   EXPECT_EQ(Stats().available, 9u);
-  Rewind(hold, 1, kSell);  // and killed after counting, before freeing
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  EXPECT_EQ(Stats().sold, 2u);
+  Rewind(hold, 1, kSell);  // and killed after counting, before advancing
   inv_->Expire(kNow);
-  EXPECT_EQ(Stats().sold, 1u);
-  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  EXPECT_EQ(Stats().sold, 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
   ExpectClean();
 }
 
 TEST_F(Steps, StockChangesAreLoggedOnce) {
-  ASSERT_EQ(inv_->AddStock("sku", 5), EDGEKIT_OK);
-  ASSERT_EQ(inv_->AddStock("sku", -4), EDGEKIT_OK);
-  const auto before = Stats();
-  ASSERT_EQ(before.added, 15u);
-  ASSERT_EQ(before.removed, 4u);
-  // Find the record of the last stock change: the only one used twice.
-  Inventory::HoldRecord* recs = inv_->hold_records();
-  for (uint32_t i = 0; i < 8; ++i) {
-    const uint64_t s = recs[i].state.load();
-    if (s == 0) continue;
-    const uint64_t gen = s >> 8;  // free at gen; set at gen-2, log at gen-1
-    for (auto [back, phase] :
-         {std::pair{2, kStockSet}, std::pair{1, kStockLog}}) {
+  for (auto [back, phase] :
+       {std::pair{2, kStockSet}, std::pair{1, kStockLog}}) {
+    DieAt(kScrub, true, [](Inventory& inv) { (void)inv.AddStock("sku", -4); });
+    const auto before = Stats();
+    Inventory::HoldRecord* recs = inv_->hold_records();
+    int scrubbing = 0;
+    for (uint32_t i = 0; i < 8; ++i) {
+      const uint64_t s = recs[i].state.load();
+      if ((s & 0xff) != kScrub) continue;
+      ++scrubbing;
+      const uint64_t gen = s >> 8;  // scrub at gen; set at gen-2, log gen-1
       recs[i].state.store(((gen - back) << 8) | phase);
-      inv_->Expire(kNow);
-      const auto after = Stats();
-      EXPECT_EQ(after.available, before.available);
-      EXPECT_EQ(after.added, before.added);
-      EXPECT_EQ(after.removed, before.removed);
-      ExpectClean();
     }
+    ASSERT_EQ(scrubbing, 1);
+    inv_->Expire(kNow);
+    const auto after = Stats();
+    EXPECT_EQ(after.available, before.available);
+    EXPECT_EQ(after.added, before.added);
+    EXPECT_EQ(after.removed, before.removed);
+    ExpectClean();
   }
+  EXPECT_EQ(Stats().available, 2u);
+  EXPECT_EQ(Stats().removed, 8u);
+}
+
+// Killed in the middle of its scrub: expire finishes it.
+TEST_F(Steps, DiedWhileScrubbing) {
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_UNKNOWN_HOLD);  // sold
+  inv_->Expire(kNow);
+  EXPECT_EQ(Stats().sold, 2u);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  ExpectClean();
+}
+
+// Every path an operation can end by retires its step stamps before its
+// record is freed: after each call, no counter word holds the plain stamp
+// of a free record.
+TEST_F(Steps, NoFreeRecordKeepsAStamp) {
+  auto clean = [&](const char* what) {
+    EXPECT_EQ(inv_->StampsOfFreeRecords(), 0u) << what;
+  };
+  uint64_t h, h2;
+  clean("set");
+  ASSERT_EQ(inv_->AddStock("sku", 5), EDGEKIT_OK);
+  clean("add");
+  ASSERT_EQ(inv_->AddStock("sku", -2), EDGEKIT_OK);
+  clean("remove");
+  ASSERT_EQ(inv_->AddStock("sku", -100), EDGEKIT_E_STOCK_RANGE);
+  clean("refused stock change");
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  clean("sale");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Cancel(h), EDGEKIT_OK);
+  clean("cancel");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Confirm(h, kNow + 100), EDGEKIT_E_HOLD_EXPIRED);
+  clean("late confirm");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 1u);
+  clean("expired hold");
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &h2),
+            EDGEKIT_E_BUYER_LIMIT);
+  clean("buyer limit");
+  ASSERT_EQ(inv_->SetStock("sku", 1), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 2, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
+  clean("sold out");
+  // Sold out at the stock step, after the pre-check passed.
+  InterruptAt(kTake, true, [&] { ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK); });
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
+  clean("sold out at the step");
+  ASSERT_EQ(inv_->SetStock("sku", 10), EDGEKIT_OK);
+  for (uint8_t phase : {kReserve, kTake}) {
+    InterruptAt(phase, true, [&] {
+      inv_->Expire(kNow + 100);
+      clean("declined");
+    });
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_OK);
+    clean("after a decline");
+    ASSERT_EQ(inv_->Cancel(h2), EDGEKIT_OK);
+  }
+  InterruptAt(kStockSet, true, [&] {
+    inv_->Expire(kNow);
+    clean("declined stock change");
+  });
+  ASSERT_EQ(inv_->AddStock("sku", 1), EDGEKIT_OK);
+  InterruptAt(kReserve, false, [&] {
+    inv_->Expire(kNow);
+    clean("revoked");
+  });
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Cancel(h2), EDGEKIT_OK);
+  ExpectClean();
 }
 
 TEST_F(Steps, TakenStockOfAnExpiredHoldIsFinalizedNotDeclined) {
@@ -426,6 +507,104 @@ TEST_F(Steps, StockChangeDeclinedMidStepIsRetriedOnce) {
   EXPECT_EQ(Stats().removed, 8u);
   ExpectClean();
 }
+
+// Stale stamps across generation wrap-around. With one hold record, every
+// operation cycles it; a stock word keeps 11 generation bits of a stamp. A
+// step of a quiet SKU whose record comes back 2^11 (or 2^12) generations
+// later, to the same phase on the same word, must still be applied: a
+// stamp left from the record's earlier operation would say it already was.
+class Wrap : public ::testing::TestWithParam<uint64_t> {
+ protected:
+  void SetUp() override {
+    Config c;
+    c.max_holds = 1;
+    c.max_skus = 8;
+    c.max_buyers = 64;
+    len_ = *Inventory::RegionSize(c);
+    mem_ = std::aligned_alloc(64, (len_ + 63) & ~size_t{63});
+    inv_.emplace(*Inventory::Format(mem_, len_, c));
+    ASSERT_EQ(inv_->SetStock("busy", 1000), EDGEKIT_OK);
+    ASSERT_EQ(inv_->SetStock("quiet", 100), EDGEKIT_OK);
+  }
+  void TearDown() override { std::free(mem_); }
+
+  uint64_t FreeGen() {
+    const uint64_t s = inv_->hold_records()[0].state.load();
+    EXPECT_EQ(s & 0xff, 0u);  // between operations the record is free
+    return s >> 8;
+  }
+  // Other work on "busy" until the record is free at generation |target|:
+  // acquire and cancel while far from it, then stock changes that succeed
+  // or are refused, whose costs differ by one generation.
+  void CycleTo(uint64_t target) {
+    uint64_t g = FreeGen();
+    ASSERT_EQ(inv_->AddStock("busy", -1'000'000), EDGEKIT_E_STOCK_RANGE);
+    const uint64_t refused = FreeGen() - g;
+    g += refused;
+    ASSERT_EQ(inv_->AddStock("busy", 1), EDGEKIT_OK);
+    const uint64_t changed = FreeGen() - g;
+    ASSERT_EQ(changed, refused + 1);
+    for (g = FreeGen(); g + 20 < target; g = FreeGen()) {
+      uint64_t h;
+      ASSERT_EQ(inv_->Acquire("busy", "w", 1, kNow, 100, &h), EDGEKIT_OK);
+      ASSERT_EQ(inv_->Cancel(h), EDGEKIT_OK);
+    }
+    ASSERT_GE(target - g, 2 * refused);
+    while (g < target) {
+      if ((target - g) % refused == 0) {
+        ASSERT_EQ(inv_->AddStock("busy", -1'000'000), EDGEKIT_E_STOCK_RANGE);
+      } else {
+        ASSERT_EQ(inv_->AddStock("busy", 1), EDGEKIT_OK);
+      }
+      g = FreeGen();
+    }
+    ASSERT_EQ(g, target);
+  }
+  void ExpectConserved(const char* sku) {
+    edgekit_stock_stats st;
+    ASSERT_EQ(inv_->Stats(sku, &st), EDGEKIT_OK);
+    EXPECT_EQ(st.added - st.removed, st.available + st.held + st.sold) << sku;
+    EXPECT_EQ(st.held, 0u) << sku;
+  }
+  edgekit_stock_stats Stats(const char* sku) {
+    edgekit_stock_stats st;
+    EXPECT_EQ(inv_->Stats(sku, &st), EDGEKIT_OK);
+    return st;
+  }
+
+  size_t len_;
+  void* mem_;
+  std::optional<Inventory> inv_;
+};
+
+TEST_P(Wrap, QuietStockChangeIsCountedAfterTheRecordCycled) {
+  const uint64_t before = FreeGen();
+  ASSERT_EQ(inv_->AddStock("quiet", 10), EDGEKIT_OK);
+  CycleTo(before + GetParam());  // the next claim is GetParam() later
+  ASSERT_EQ(inv_->AddStock("quiet", 5), EDGEKIT_OK);
+  EXPECT_EQ(Stats("quiet").added, 115u);
+  EXPECT_EQ(Stats("quiet").available, 115u);
+  ExpectConserved("quiet");
+  ExpectConserved("busy");
+}
+
+TEST_P(Wrap, QuietSaleIsCountedAfterTheRecordCycled) {
+  uint64_t h;
+  const uint64_t before = FreeGen();
+  ASSERT_EQ(inv_->Acquire("quiet", "b1", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  CycleTo(before + GetParam());
+  ASSERT_EQ(inv_->Acquire("quiet", "b2", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  EXPECT_EQ(Stats("quiet").sold, 2u);
+  EXPECT_EQ(Stats("quiet").available, 98u);
+  EXPECT_EQ(inv_->BuyerUnits("quiet", "b2"), 1u);
+  ExpectConserved("quiet");
+  ExpectConserved("busy");
+}
+
+INSTANTIATE_TEST_SUITE_P(Generations, Wrap,
+                         ::testing::Values(2047, 2048, 4095, 4096));
 
 }  // namespace
 }  // namespace edgekit::inventory
