@@ -437,6 +437,31 @@ TEST_F(Steps, OwnerResumesAfterItsDeclinedStampWasSuperseded) {
   ExpectClean();
 }
 
+// As above, but before the owner resumes the stock word comes back to the
+// value the owner read (another hold is taken and cancelled, and scrubbed):
+// the word must still differ from what the owner read, or its stalled CAS
+// would take units for a record that is no longer its. This is why a scrub
+// retires a stamp rather than emptying it.
+TEST_F(Steps, OwnerResumesAfterItsWordCameBackToTheSameValue) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    uint64_t other;
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow + 100, 100, &other),
+              EDGEKIT_OK);
+    ASSERT_EQ(inv_->Cancel(other), EDGEKIT_OK);
+    EXPECT_EQ(Stats().available, 10u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(Stats().available, 8u);
+  EXPECT_EQ(Stats().held, 2u);
+  EXPECT_EQ(inv_->Census().held, 1u);  // the units are in a live hold
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);
+  EXPECT_EQ(Stats().sold, 2u);
+  ExpectClean();
+}
+
 // Declined while sold out and while not: either way the owner's answer is
 // its own reading, never a unit it did not take.
 TEST_F(Steps, OwnerResumesAfterItsTakeWasDeclinedWhenSoldOut) {
