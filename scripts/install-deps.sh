@@ -8,7 +8,7 @@ build_pkgs=(cmake make g++ pkg-config libabsl-dev android-libboringssl-dev
             picojson-dev libssl-dev libgtest-dev libgmock-dev)
 test_pkgs=(python3 python3-jwt python3-cryptography openssl clang-14 libclang-rt-14-dev
            llvm-14 binutils nginx squid nodejs clang-tidy-14 cppcheck abigail-tools gcovr
-           nginx-dev libpcre2-dev zlib1g-dev curl)
+           nginx-dev libpcre2-dev zlib1g-dev curl redis-server)
 bench_pkgs=(libbenchmark-dev libjwt-dev libcpp-jwt-dev libcjose-dev nlohmann-json3-dev
             util-linux python3 nginx wrk python3-jwt python3-cryptography openssl)
 

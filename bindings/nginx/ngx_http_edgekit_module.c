@@ -427,7 +427,7 @@ ngx_http_edgekit_claim_variable(ngx_http_request_t *r,
     ngx_str_t *var = (ngx_str_t *) data;
 
     u_char                  *p;
-    size_t                   json_len, len;
+    size_t                   i, json_len, len;
     const char              *name, *json;
     size_t                   name_len;
     edgekit_status           status;
@@ -489,6 +489,18 @@ ngx_http_edgekit_claim_variable(ngx_http_request_t *r,
             != EDGEKIT_OK)
         {
             return NGX_OK;
+        }
+
+        /* Claims end up in headers (add_header, proxy_set_header): a value
+         * with a control character, "\r\n" above all, is not found rather
+         * than a way to split a header, whoever signed it. */
+        for (i = 0; i < len; i++) {
+            if (p[i] < 0x20 || p[i] == 0x7f) {
+                ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                              "edgekit_jwt: claim \"%*s\" holds a control "
+                              "character, not used", name_len, name);
+                return NGX_OK;
+            }
         }
 
     } else if (json[0] == '-' || json[0] == 't' || json[0] == 'f'

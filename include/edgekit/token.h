@@ -45,8 +45,8 @@
 
 EDGEKIT_EXTERN_C_BEGIN
 
-/* A byte string that need not be NUL-terminated (nginx's ngx_str_t maps onto
- * it directly). */
+/* A byte string that need not be NUL-terminated. Not layout-compatible with
+ * nginx's ngx_str_t (length first, then data): copy the fields, never cast. */
 typedef struct edgekit_str {
   const char* data;
   size_t len;

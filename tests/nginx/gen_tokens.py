@@ -94,6 +94,7 @@ tokens = {
                            headers={"kid": "rsa1"}),
     "ed_valid": jwt.encode(claims(sub="dave"), ed_key, algorithm="EdDSA"),
     "aud_array": es(claims(sub="carol", aud=["other", AUD])),
+    "crlf_claim": es(claims(name="Eve\r\nX-Injected: yes")),
     "expired": es(claims(exp=NOW - 3600)),
     "recently_expired": es(claims(exp=NOW - 10)),
     "not_yet_valid": es(claims(nbf=NOW + 3600)),

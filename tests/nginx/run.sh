@@ -220,6 +220,13 @@ run_suite() {
   expect "boolean claim as text" 200 '^X-Admin: true$' -H "$(bearer es_valid)" "$base/api/ok"
   expect "escaped string claim unescaped" 200 '^X-Name: Zoë "Z"$' -H "$(bearer es_valid)" "$base/api/ok"
   expect "array claim is not found" 200 '^X-Roles: \[\]$' -H "$(bearer es_valid)" "$base/api/ok"
+  expect "claim with CR LF -> still 200" 200 '^X-Sub: alice$' -H "$(bearer crlf_claim)" "$base/api/ok"
+  if curl -s -o /dev/null -D - --max-time 10 -H "$(bearer crlf_claim)" "$base/api/ok" |
+       tr -d '\r' | grep -qiE '^(X-Injected|X-Name):'; then
+    bad "claim with CR LF" "it reached the response headers"
+  else
+    ok "claim with CR LF is not found, no header split"
+  fi
   expect "valid RS256 -> 200" 200 '^X-Sub: bob$' -H "$(bearer rs_valid)" "$base/api/ok"
   expect "audience array holding ours -> 200" 200 '^X-Sub: carol$' -H "$(bearer aud_array)" "$base/api/ok"
   expect "lower-case bearer scheme, extra spaces" 200 '^X-Sub: alice$' \
