@@ -922,7 +922,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
           return true;
         });
     if (r == kDeclined || lost) {  // settled without us: start over
-      Help(index);                    // its scrub, if no one did it yet
+      Help(index);                 // its scrub, if no one did it yet
       continue;
     }
     if (r == kRejected) {
@@ -995,9 +995,8 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                                   uint64_t hold_ttl_ms, uint64_t* out_hold) {
   *out_hold = 0;
   if (qty == 0 || hold_ttl_ms == 0 || hold_ttl_ms > kMaxHoldTtlMs ||
-      now_ms > kMaxNowMs || sku.empty() ||
-      sku.size() > config_.max_sku_len || buyer.empty() ||
-      buyer.size() > config_.max_buyer_len) {
+      now_ms > kMaxNowMs || sku.empty() || sku.size() > config_.max_sku_len ||
+      buyer.empty() || buyer.size() > config_.max_buyer_len) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;

@@ -167,8 +167,8 @@ class Inventory {
   // fields are published (|published| false), right before every CAS
   // that applies one of its owner steps (true), and when this handle starts
   // a record's scrub (kScrub, true) — so a test can stop an owner there and
-  // let other callers act, or kill it with its step stamps still in place. The hook belongs to this handle
-  // only; production code never sets it.
+  // let other callers act, or kill it with its step stamps still in place. The
+  // hook belongs to this handle only; production code never sets it.
   using StepHook = void (*)(void* ctx, uint32_t record, uint8_t phase,
                             bool published);
   void set_step_hook_for_testing(StepHook hook, void* ctx) {

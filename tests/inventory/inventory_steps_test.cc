@@ -199,7 +199,8 @@ TEST_F(Steps, SaleIsCountedOnceAndFinishedByAnyone) {
   EXPECT_EQ(Stats().sold, 1u);
   EXPECT_EQ(Stats().available, 9u);
   ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
-  DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  DieAt(kScrub, true,
+        [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
   EXPECT_EQ(Stats().sold, 2u);
   Rewind(hold, 1, kSell);  // and killed after counting, before advancing
   inv_->Expire(kNow);
@@ -238,7 +239,8 @@ TEST_F(Steps, StockChangesAreLoggedOnce) {
 TEST_F(Steps, DiedWhileScrubbing) {
   uint64_t hold;
   ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
-  DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  DieAt(kScrub, true,
+        [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
   EXPECT_EQ(inv_->Census().in_flight, 1u);
   EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_UNKNOWN_HOLD);  // sold
   inv_->Expire(kNow);
@@ -281,7 +283,8 @@ TEST_F(Steps, NoFreeRecordKeepsAStamp) {
   ASSERT_EQ(inv_->Acquire("sku", "bob", 2, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
   clean("sold out");
   // Sold out at the stock step, after the pre-check passed.
-  InterruptAt(kTake, true, [&] { ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK); });
+  InterruptAt(kTake, true,
+              [&] { ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK); });
   ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
   clean("sold out at the step");
   ASSERT_EQ(inv_->SetStock("sku", 10), EDGEKIT_OK);

@@ -507,7 +507,8 @@ TEST(Holds, TtlIsCappedAtAYear) {
   ASSERT_EQ(edgekit_inventory_expire(r.inv(), &returned, kNow + kYearMs),
             EDGEKIT_OK);
   EXPECT_EQ(returned, 1u);
-  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), h, kNow), EDGEKIT_E_HOLD_EXPIRED);
+  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), h, kNow),
+            EDGEKIT_E_HOLD_EXPIRED);
   // The largest legal expiry, at the largest legal clock.
   ASSERT_EQ(r.Acquire("sku", "alice", 1, &h, 10'000'000'000'000, kYearMs),
             EDGEKIT_OK);
