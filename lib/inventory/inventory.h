@@ -162,7 +162,7 @@ class Inventory {
                                       BenchStep* out) const;
   bool StockStep(const BenchStep& step) const;
 
-  // Tests only: |hook| runs in the owner's thread at two points of each
+  // Tests only: |hook| runs in the owner's thread at these points of each
   // operation that owns a record — once right after claiming it, before its
   // fields are published (|published| false), right before every CAS
   // that applies one of its owner steps (true), and when this handle starts
