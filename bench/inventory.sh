@@ -12,18 +12,25 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(--benchmark_repetitions="$reps" --benchmark_format=json)
 taskset -c 0 "$bin" "${common[@]}" \
-  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|Baseline_MutexMap/[0-9]+)$' \
+  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|Baseline_MutexMap/[0-9]+)$' \
   >"$out/one.json"
 taskset -c 0,1 "$bin" "${common[@]}" \
   --benchmark_filter='threads:2|TwoProcesses' >"$out/two.json"
 python3 - "$out/one.json" "$out/two.json" <<'PY'
 import json, statistics, sys
 runs = {}
+oversold = {}
+errors = 0
 for path in sys.argv[1:]:
     for b in json.load(open(path))["benchmarks"]:
         if b.get("run_type") != "iteration":
             continue
         name = b["run_name"] if "run_name" in b else b["name"]
+        if b.get("error_occurred"):
+            errors += 1
+            continue
+        if "oversold" in b:
+            oversold.setdefault(name, []).append(int(b["oversold"]))
         two = "threads:2" in name or "TwoProcesses" in name
         ns = (b["real_time"] if two else b["cpu_time"])
         unit = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]]
@@ -68,6 +75,12 @@ line("fetch_add, 2 threads", "BM_Floor_FetchAdd/real_time/threads:2")
 line("CAS decrement, 2 threads", "BM_Floor_CasDecrement/real_time/threads:2")
 line("CAS decrement, 2 processes", "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time")
 print("-- inventory (ratio = floor rate / our rate: how many floors one op costs)")
+line("stock step alone, 1 thread", "BM_StockStep",
+     "BM_Floor_CasDecrement", "1-thread CAS floor")
+line("stock step alone, 2 processes, one SKU", "BM_StockStep_TwoProcesses/4000000/iterations:3/manual_time",
+     "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time", "2-process CAS floor")
+print(f"{'':44s} oversold units over all repetitions: {sum(oversold.get('BM_StockStep_TwoProcesses/4000000/iterations:3/manual_time', [0]))}"
+      + ("" if errors == 0 else f"   ({errors} runs FAILED the unit check)"))
 line("acquire+confirm, 1 thread, 1 Ki buyers", "BM_AcquireConfirm",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
 line("acquire (sold out), 1 thread", "BM_Acquire_SoldOut",

@@ -3,9 +3,11 @@
 // Inventory against its physical floors, measured in the same binary:
 //   floors    one fetch_add; a decrement-if-positive CAS loop; a 16-byte-key
 //             lookup + fetch_add in a region table (in cache and 1 Mi keys)
-//   inventory acquire+confirm on one thread, two threads on one hot SKU, two
-//             threads on distinct SKUs, two forked processes on one hot SKU
-//             over MAP_SHARED, 1 M buyers (cold buyer records), sold-out
+//   inventory acquire's stock step alone (one thread; two forked processes
+//             on one SKU, checked for oversell); acquire+confirm on one
+//             thread, two threads on one hot SKU, two threads on distinct
+//             SKUs, two forked processes on one hot SKU over MAP_SHARED,
+//             1 M buyers (cold buyer records), sold-out
 //   baseline  std::mutex + std::unordered_map doing the same bookkeeping
 // bench/inventory.sh runs it pinned with repetitions and prints the ratios.
 
@@ -234,6 +236,71 @@ std::vector<std::string> Buyers(uint64_t n, uint64_t offset) {
   for (uint64_t i = 0; i < n; ++i) v.push_back(BuyerId(offset + i));
   return v;
 }
+
+// Acquire's stock step alone (Inventory::StockStep): the stamped CAS that
+// takes one unit, with finalize-before-supersede of the stamp it replaces
+// and the advance of its own record's phase — what every acquire does to
+// the SKU's available word, without the lookups, the buyer step or the
+// confirm around it. One record per writer, prepared once.
+void BM_StockStep(benchmark::State& state) {
+  Sale sale(BenchConfig(64), false);
+  sale.Stock("sku-hot");
+  Inventory::BenchStep step;
+  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), &step)) std::abort();
+  for (auto _ : state) {
+    if (!sale.inv->StockStep(step)) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_StockStep);
+
+// The goal: two processes decrementing one SKU's stock, next to the
+// two-process floor. Each repetition stocks exactly the units both will
+// take, then checks that every step succeeded, nothing is left, and one
+// more step is refused: not a unit oversold (counter "oversold").
+void BM_StockStep_TwoProcesses(benchmark::State& state) {
+  Sale sale(BenchConfig(64), true);
+  // Stocked per repetition below; the added count must stay below 2^32.
+  if (sale.inv->SetStock("sku-hot", 0) != EDGEKIT_OK ||
+      sale.inv->SetBuyerLimit("sku-hot", 65535) != EDGEKIT_OK) {
+    std::abort();
+  }
+  Inventory::BenchStep steps[2];
+  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), &steps[0]) ||
+      !sale.inv->PrepareStockStep("sku-hot", BuyerId(1), &steps[1])) {
+    std::abort();
+  }
+  const int64_t n = state.range(0);
+  auto* taken = static_cast<std::atomic<int64_t>*>(MapShared(64));
+  int64_t oversold = 0;
+  for (auto _ : state) {
+    if (sale.inv->SetStock("sku-hot", static_cast<uint64_t>(2 * n)) !=
+        EDGEKIT_OK) {
+      std::abort();
+    }
+    taken->store(0);
+    int64_t mine = 0;  // each process counts its own successes (fork)
+    state.SetIterationTime(TwoProcesses(n, [&](int64_t i, int who) {
+      mine += sale.inv->StockStep(steps[who]) ? 1 : 0;
+      if (i + 1 == n) taken->fetch_add(mine);
+    }));
+    edgekit_stock_stats st;
+    if (sale.inv->Stats("sku-hot", &st) != EDGEKIT_OK) std::abort();
+    const int64_t total = taken->load() + (sale.inv->StockStep(steps[0]));
+    oversold += total > 2 * n ? total - 2 * n : 0;
+    if (total != 2 * n || st.available != 0) {
+      state.SkipWithError("the stock step took a wrong number of units");
+      break;
+    }
+  }
+  state.counters["oversold"] = static_cast<double>(oversold);
+  state.SetItemsProcessed(state.iterations() * n * 2);
+  munmap(taken, 64);
+}
+BENCHMARK(BM_StockStep_TwoProcesses)
+    ->Arg(4'000'000)
+    ->UseManualTime()
+    ->Iterations(3);
 
 void BM_AcquireConfirm(benchmark::State& state) {
   Sale sale(BenchConfig(4096), false);

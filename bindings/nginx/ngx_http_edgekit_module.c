@@ -1354,7 +1354,10 @@ ngx_http_edgekit_acquire(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             val.len = value[i].len - 4;
 
             n = ngx_parse_time(&val, 0);
-            if (n == NGX_ERROR || n == 0) {
+
+            /* edgekit_inventory_acquire refuses a TTL over a year: say so
+             * at configuration time, not with a 400 on every request */
+            if (n == NGX_ERROR || n == 0 || (uint64_t) n > 31536000000ULL) {
                 goto invalid;
             }
 

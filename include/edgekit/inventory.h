@@ -34,11 +34,11 @@
  *     available once its TTL passes.
  * There is no lock in the region. Every step of every operation is recorded
  * in shared memory before the next, so any process can finish an operation a
- * dead one began (the argument is in lib/inventory/inventory.cc). One window
- * remains: a worker killed between counting a buyer's unit and taking the
- * stock (tens of nanoseconds) strands that hold record and that unit of the
- * buyer's limit, never a unit of stock. Stranded records are reported by
- * edgekit_inventory_census and cleared by a new format.
+ * dead one began, or roll back one it had not finished deciding (the
+ * argument is in lib/inventory/inventory.cc): once its TTL has passed,
+ * edgekit_inventory_expire gives back the buyer's units of an acquire whose
+ * worker died before taking the stock, and drops a stock change whose
+ * worker died before making it. No crash leaves a record behind.
  *
  * Memory: one header (128 bytes) plus, per configured capacity, slots at a
  * load of at most 80% (1.25 slots per record):
@@ -94,8 +94,8 @@ typedef struct edgekit_hold_census {
   uint64_t held_units; /* units in live holds */
   uint64_t in_flight;  /* operations between two of their steps; expire
                           finishes those whose process died */
-  uint64_t stranded;   /* records left by a process killed before it took
-                          stock (see above); never hold stock */
+  uint64_t stranded;   /* records expire cannot finish: only a corrupted
+                          region has any (layout 2 on) */
 } edgekit_hold_census;
 
 /* Regions. */
@@ -133,7 +133,9 @@ EDGEKIT_API void edgekit_inventory_free(edgekit_inventory* inv);
 /* Stock. All calls below are lock-free and safe from any number of threads
  * and processes sharing one region. SKU and buyer ids are byte strings of
  * 1..max_sku_len and 1..max_buyer_len bytes; other lengths, and NULL
- * pointers, return EDGEKIT_E_INVALID_ARGUMENT. */
+ * pointers, return EDGEKIT_E_INVALID_ARGUMENT. A stock change whose caller
+ * stalls mid-way may be rolled back by edgekit_inventory_expire in another
+ * process; the call then starts over, so it still takes effect once. */
 
 /* edgekit_inventory_set_stock makes |available| units of |sku| available,
  * creating the SKU if needed, and counts the difference as added or removed.
@@ -176,7 +178,9 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  * hold that lasts until |now_ms| + |hold_ttl_ms| and writes its id to
  * |*out_hold|. Returns, checking in this order:
  *   EDGEKIT_E_INVALID_ARGUMENT  bad pointer or length, |qty| or
- *                               |hold_ttl_ms| zero;
+ *                               |hold_ttl_ms| zero, |hold_ttl_ms| over one
+ *                               year (31,536,000,000 ms), or |now_ms| past
+ *                               10^13 (year 2286);
  *   EDGEKIT_E_UNKNOWN_SKU       the SKU has never had stock;
  *   EDGEKIT_E_SOLD_OUT          fewer than |qty| units available;
  *   EDGEKIT_E_BUYER_LIMIT       the buyer's held and bought units plus |qty|
@@ -184,7 +188,10 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  *   EDGEKIT_E_NO_SPACE          the buyer table or the hold records are full
  *                               (nothing is evicted to make room).
  * On any failure nothing is held and |*out_hold| is 0. A sold-out answer
- * costs one table lookup and one load. */
+ * costs one table lookup and one load. A call that stalls mid-way past its
+ * own expiry (a descheduled worker) may have its attempt rolled back by
+ * edgekit_inventory_expire in another process; it then starts over, and
+ * the hold it returns is already expired. */
 EDGEKIT_API edgekit_status edgekit_inventory_acquire(
     edgekit_inventory* inv, uint64_t* out_hold, const char* sku,
     size_t sku_len, const char* buyer, size_t buyer_len, uint32_t qty,
@@ -230,9 +237,13 @@ EDGEKIT_API edgekit_status edgekit_inventory_cancel(edgekit_inventory* inv,
 
 /* edgekit_inventory_expire returns the units of every hold whose expiry is
  * <= |now_ms| and finishes any operation a dead process left between two
- * steps. It sets |*out_returned| (may be NULL) to the units this call
- * returned. Idempotent and safe to run from several processes at once; it
- * scans every hold record, so call it from a timer, not per request. */
+ * steps; one it left undecided is rolled back once its expiry is <= |now_ms|
+ * (a stock change, which has none, once it has not moved for a while — the
+ * call may then wait a few microseconds). It sets |*out_returned| (may be
+ * NULL) to the units this call returned. Idempotent and safe to run from
+ * several processes at once; it scans every hold record, so call it from a
+ * timer, not per request. Every hold expires: acquire caps its TTL at a
+ * year and its clock at year 2286. */
 EDGEKIT_API edgekit_status edgekit_inventory_expire(edgekit_inventory* inv,
                                                     uint64_t* out_returned,
                                                     uint64_t now_ms);

@@ -1,31 +1,43 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
-// Inventory in a region. Why it cannot lose a unit, even when a process is
-// killed between any two instructions:
+// Inventory in a region. Why it cannot lose a unit — of stock or of a
+// buyer's limit — even when a process is killed between any two
+// instructions, or stalls between them for as long as it likes:
 //
 // 1. Every count that matters is a *counter word*: a 64-bit atomic holding
 //    the value in its high bits and, in its low bits, a *stamp* naming the
-//    hold record (index + low generation bits) whose step last changed it.
-//    Per SKU: available, sold, added, removed (32-bit values); per (SKU,
-//    buyer): units counted against the limit (16-bit value). `held` is not
-//    stored; it is added - removed - available - sold.
+//    hold record (index + low generation bits) whose step last changed it,
+//    plus a *declined* flag (6.). Per SKU: available, sold, added, removed
+//    (32-bit values); per (SKU, buyer): units counted against the limit
+//    (16-bit value). `held` is not stored; it is added - removed -
+//    available - sold.
 //
 // 2. Every operation is a hold record (64 bytes) whose state word
 //    (generation << 8 | phase) moves through phases; each phase changes
 //    exactly one counter word, and each transition bumps the generation:
 //
 //      acquire   kReserve (buyer += q) → kTake (available -= q) → kHeld
-//                    ↘ buyer limit: kFree      ↘ sold out: kUndo (buyer -= q) →
-//                    kFree
-//      confirm   kHeld → kSell (sold += q) → kFree
-//      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q) → kFree
+//                    ↘ refused or declined: kScrub
+//                                    ↘ refused or declined: kUndo
+//                                      (buyer -= q) → kScrub
+//      confirm   kHeld → kSell (sold += q) → kScrub
+//      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q)
+//                → kScrub
 //      stock     kStockSet (available := n) → kStockLog (added or removed += d)
-//      → kFree
+//      → kScrub    ↘ refused or declined: kScrub
+//      and every operation ends  kScrub (retire its stamps, 7.) → kFree
 //
-//    The record's fields (SKU, buyer, qty, expiry) are written before its
-//    first counter step, so the record is published before any stock moves.
+// 3. Publishing. The owner claims a free record with a CAS on its state,
+//    then installs its fields — |what| (expiry, or a stock change's amount)
+//    and then |who| (buyer or SKU slot, qty) — each with a CAS from a value
+//    it read after claiming, each tagged with the claim's generation. |who|
+//    carrying this claim's tag is what "published" means; nothing reads a
+//    record's fields before (Target() refuses), and the owner touches no
+//    counter before. Because installs are CASes from the record's previous
+//    values, an owner that lost its claim (5.) can never overwrite the
+//    fields of the record's next claim: its late CAS finds them changed.
 //
-// 3. A step is applied with one CAS on the counter word that changes the
+// 4. A step is applied with one CAS on the counter word that changes the
 //    value and writes the step's stamp together. The stamp makes the step
 //    idempotent: whoever finds its own stamp in the word knows the step is
 //    done and only advances the phase. Before overwriting another record's
@@ -36,26 +48,94 @@
 //    that dies after the CAS leaves the stamp; one that dies before it
 //    leaves an unapplied phase. Either way the record says what to do next.
 //
-// 4. Steps that cannot fail (kUndo, kReturn, kUnbuy, kSell, kStockLog) may be
+// 5. Steps that cannot fail (kUndo, kReturn, kUnbuy, kSell, kStockLog) may be
 //    applied by anyone: racing appliers are resolved by the CAS and the
-//    stamp. expire() walks every record and finishes them, so a dead
-//    worker's holds come back once their TTL passes. Steps that decide
-//    (kReserve: within the buyer limit? kTake: enough stock? kStockSet: in
-//    range?) belong to the owner alone; a helper only finalizes them when it
-//    sees their stamp. The one residue: an owner killed after its buyer step
-//    and before its stock step leaves a record in kTake forever. It holds no
-//    stock, so conservation is exact; it keeps one unit of that buyer's
-//    limit and one record until the next format (Census reports it).
+//    stamp. Steps that decide (kReserve: within the buyer limit? kTake:
+//    enough stock? kStockSet: in range?) are the owner's; anyone else only
+//    finalizes them when it finds their stamp — except expire(), which
+//    *settles* an owner step that has waited too long (a hold's once its
+//    expiry, written before its first step, has passed; a stock change's
+//    once it has not moved while expire watched it; there is no clock for
+//    those):
+//    - unpublished (the owner died or stalls between its claim and its
+//      install of |who|): expire revokes the claim by installing a revoked
+//      |who| with the claim's tag, then frees the record. The owner's own
+//      install of |who| now fails, and it has counted nothing.
+//    - published: expire *declines* the step (6.).
 //
-// The stamp keeps 12 (stock words) or 28 (buyer words) generation bits. A
-// stale stamp could be mistaken for a live one only if the same record
-// cycled 2^12 (2^28) generations while that word saw no other step, and the
-// record then waited on that very word in the same phase; we accept that.
+// 6. Declining without a double-word CAS. The owner's pending CAS is on the
+//    counter word, so the decision must be made there: expire writes the
+//    record's own stamp with the declined flag into that word, value
+//    unchanged (after finalizing the stamp it replaces, as any step does),
+//    then moves the phase to where a refusal would have (kFree, or kUndo
+//    once buyer units are counted). Now:
+//    - the owner's CAS, expecting the word it read before, fails; every
+//      later read finds the declined stamp, or — once another step has
+//      superseded it, which first finalized the decline — a foreign stamp
+//      and the phase moved on. Only the owner ever writes its plain stamp
+//      for the step, and it has not, so a phase that moved on can only
+//      have been declined: the owner knows it took nothing, lets kUndo give
+//      the buyer's units back, and starts over with a fresh record and the
+//      same expiry (so its new hold is already expired if it stalled past
+//      its TTL). It never takes a unit for a declined step, and never
+//      thinks it took one it did not.
+//    - if the owner's CAS came first, expire finds the owner's plain stamp
+//      and finalizes the step as taken instead (a hold past its TTL is then
+//      returned by the normal path).
+//    Helpers never *take* on an owner's behalf: then "the phase moved on"
+//    would not tell the owner whether it holds the units once the record
+//    had been reused, and a decline costs the owner only a retry.
+//    So expire() leaves no record behind: every one is finished, declined
+//    or revoked, and a dead worker's holds, buyer units and stock changes
+//    come back once their TTL passes (Census: nothing stranded, unless the
+//    region was corrupted).
+//
+// 7. Scrub before free. A stamp keeps only 11 generation bits on a stock
+//    word, and a quiet word (a SKU's added or removed, a quiet SKU's sold)
+//    may keep one for a long time: were it left there, the record could
+//    come back 2^11 generations later to wait on that word in the same
+//    phase, take the old stamp for its own and skip its step. So every
+//    operation ends in kScrub, which waits on no word: it replaces each
+//    *plain* stamp of the record (any generation) in every counter word
+//    the operation may have written — derived from |who|: a hold's buyer
+//    word and its SKU's available and sold; a stock change's available,
+//    added and removed — with a *retired* stamp, and only then frees the
+//    record. Invariant: when a record is claimed, no counter word holds a
+//    plain stamp of it, so every plain stamp of a record is its current
+//    operation's, whose steps' generations differ by a handful.
+//    - The retired stamp is the record's stamp at its kScrub generation
+//      with the declined flag, value unchanged. Not an empty stamp: a
+//      constant empty stamp would let a word return to a (value, stamp)
+//      pair an owner read before its step was declined (6.), and the
+//      owner's stalled CAS would then succeed for a record no longer its.
+//      A retired stamp, like every stamp, is written once per generation.
+//    - A retired (or an old declined) stamp of a record that comes back,
+//      2^11 generations later, to an owner step on that word reads as a
+//      decline of that step: the step is declined without being taken,
+//      which costs the owner a retry, never a unit. Helpable steps ignore
+//      declined stamps. Only the owner writes plain stamps (4., 6.).
+//    - Scrubbing needs no finalize before supersede: the stamps it
+//      replaces are its own record's, whose steps are all done. It loads
+//      the word before the phase, as Apply does, so it never retires a
+//      stamp of the record's next claim, which starts only after kFree. It
+//      is idempotent: anyone may scrub, and a crash leaves kScrub for
+//      expire. A late helper CAS of a finished step cannot put a plain
+//      stamp back: it expects the word as it was before the step.
+//
+// The stamp keeps 11 (stock words) or 27 (buyer words) generation bits and
+// a |who| tag 17; |what| 20. With 7., a stale value can be mistaken for a
+// live one only by a stalled CAS: one that read (v, s), where s names
+// record r at generation g, and stalls while r cycles 2^11 (2^27 on a
+// buyer word; 2^17, 2^20 for the field tags) generations and writes s
+// again — the same step or retired stamp, at g modulo 2^11 — into the same
+// word while it holds the same value v. We accept that (it needs hundreds
+// of operations through one record while one CAS stalls).
 
 #include "inventory/inventory.h"
 
 #include <cstring>
 #include <new>
+#include <thread>
 
 #include "absl/status/status.h"
 
@@ -74,11 +154,15 @@ constexpr int kIndexBits = 20;
 constexpr uint32_t kMaxHolds = (1u << kIndexBits) - 1;
 constexpr uint64_t kIndexMask = (uint64_t{1} << kIndexBits) - 1;
 constexpr uint64_t kHoldGenMask = (uint64_t{1} << 44) - 1;
-constexpr uint32_t kNoBuyer = 0xffffffffu;
 constexpr uint64_t kRemovalFlag = uint64_t{1} << 32;
 constexpr uint64_t kMaxNowMs = uint64_t{10'000'000'000'000};  // year 2286
+constexpr uint64_t kMaxHoldTtlMs = uint64_t{31'536'000'000};  // 365 days
 
-enum ApplyResult { kApplied, kDone, kRejected };
+// How long a helper watches an owner that has not moved before it settles
+// the owner's step without it (only capacity and retries depend on it).
+constexpr uint32_t kOwnerSpins = 1 << 10;
+
+enum StepResult { kApplied, kDone, kRejected, kDeclined };
 
 inline uint64_t Gen(uint64_t s) { return s >> 8; }
 inline uint8_t PhaseOf(uint64_t s) { return static_cast<uint8_t>(s & 0xff); }
@@ -96,9 +180,16 @@ inline uint8_t Next(uint8_t phase) {
       return kUnbuy;
     case kStockSet:
       return kStockLog;
+    case kScrub:
+      return kFree;
     default:
-      return kFree;  // kUndo, kUnbuy, kSell, kStockLog
+      return kScrub;  // kUndo, kUnbuy, kSell, kStockLog
   }
+}
+// Where an owner step goes when it is refused or declined: nothing to undo
+// unless the buyer's units were already counted.
+inline uint8_t NotTaken(uint8_t phase) {
+  return phase == kTake ? kUndo : kScrub;
 }
 
 inline bool Waits(uint8_t phase) {
@@ -107,14 +198,22 @@ inline bool Waits(uint8_t phase) {
 inline bool OwnerOnly(uint8_t phase) {
   return phase == kReserve || phase == kTake || phase == kStockSet;
 }
+// The first step of an operation: the record's fields may not be published.
+inline bool FirstStep(uint8_t phase) {
+  return phase == kReserve || phase == kStockSet;
+}
 inline int BitsFor(uint8_t phase) {
   return phase == kReserve || phase == kUndo || phase == kUnbuy ? kBuyerBits
                                                                 : kStockBits;
 }
 
+// Counter words: value << (64 - bits) | stamp. A stamp is
+//   declined flag (1 bit) | generation (63 - bits - 20 bits) | index + 1
+// so 11 generation bits on stock words, 27 on buyer words.
 inline uint64_t StampMask(int bits) { return (uint64_t{1} << (64 - bits)) - 1; }
+inline uint64_t DeclinedFlag(int bits) { return uint64_t{1} << (63 - bits); }
 inline uint64_t Stamp(uint32_t index, uint64_t gen, int bits) {
-  const uint64_t gen_mask = (uint64_t{1} << (64 - bits - kIndexBits)) - 1;
+  const uint64_t gen_mask = (uint64_t{1} << (63 - bits - kIndexBits)) - 1;
   return ((gen & gen_mask) << kIndexBits) | (uint64_t{index} + 1);
 }
 inline uint64_t ValueOf(uint64_t word, int bits) { return word >> (64 - bits); }
@@ -122,6 +221,58 @@ inline uint64_t Pack(uint64_t value, uint64_t stamp, int bits) {
   return (value << (64 - bits)) | stamp;
 }
 inline uint64_t MaxValue(int bits) { return (uint64_t{1} << bits) - 1; }
+// A plain stamp of record |index|: one its steps write when applied, as
+// opposed to a declined stamp or a retired one (kScrub), which carry the
+// declined flag.
+inline bool IsPlainStampOf(uint64_t stamp, uint32_t index, int bits) {
+  return (stamp & DeclinedFlag(bits)) == 0 &&
+         (stamp & kIndexMask) == uint64_t{index} + 1;
+}
+
+// Field words of a hold record, each installed once per claim with a tag
+// of the claim's generation:
+//   who   slot (31 bits: the buyer slot of a hold, the SKU slot of a stock
+//         change; all ones = revoked) | qty (16 bits) | tag (17 bits)
+//   what  expiry of a hold, or amount | kRemovalFlag of a stock change
+//         (44 bits; a hold's all-ones expiry never passes) | tag (20 bits)
+// A hold's SKU slot is not stored: it prefixes its buyer record's key.
+constexpr int kSlotBits = 31;
+constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
+constexpr uint64_t kRevokedSlot = kSlotMask;
+constexpr int kWhoTagShift = kSlotBits + kBuyerBits;
+constexpr int kWhatBits = 44;
+constexpr uint64_t kWhatMask = (uint64_t{1} << kWhatBits) - 1;
+constexpr uint64_t kNever = kWhatMask;
+static_assert(kMaxNowMs + kMaxHoldTtlMs < kNever,
+              "a hold's expiry must never read as never");
+
+inline uint64_t WhoTag(uint64_t gen) {
+  return gen & ((uint64_t{1} << (64 - kWhoTagShift)) - 1);
+}
+inline uint64_t MakeWho(uint64_t slot, uint64_t qty, uint64_t gen) {
+  return (WhoTag(gen) << kWhoTagShift) | (qty << kSlotBits) | slot;
+}
+inline bool WhoIsFor(uint64_t who, uint64_t gen) {
+  return (who >> kWhoTagShift) == WhoTag(gen);
+}
+inline uint64_t WhoSlot(uint64_t who) { return who & kSlotMask; }
+inline uint64_t WhoQty(uint64_t who) {
+  return (who >> kSlotBits) & MaxValue(kBuyerBits);
+}
+// A first step whose owner has not installed |who| for this claim, or
+// whose claim was revoked: expire revokes or frees it.
+inline bool Unpublished(uint8_t phase, uint64_t gen, uint64_t who) {
+  return FirstStep(phase) &&
+         (!WhoIsFor(who, gen) || WhoSlot(who) == kRevokedSlot);
+}
+inline uint64_t MakeWhat(uint64_t value, uint64_t gen) {
+  return (gen << kWhatBits) | value;
+}
+inline uint64_t WhatValue(uint64_t what) { return what & kWhatMask; }
+inline bool Expired(uint64_t what, uint64_t now_ms) {
+  const uint64_t expiry = WhatValue(what);
+  return expiry != kNever && now_ms >= expiry;
+}
 
 constexpr uint64_t kBuyerSeedSalt = 0x6275796572730000;  // "buyers"
 constexpr uint64_t kRateSeedSalt = 0x7261746573000000;   // "rates"
@@ -270,9 +421,8 @@ absl::StatusOr<Inventory> Inventory::Build(void* mem, size_t len,
     for (uint32_t i = 0; i < config.max_holds; ++i) {
       auto* rec = new (base + o.holds + i * sizeof(HoldRecord)) HoldRecord;
       rec->state.store(0, std::memory_order_relaxed);
-      rec->where.store(0, std::memory_order_relaxed);
-      rec->amount.store(0, std::memory_order_relaxed);
-      rec->expiry_ms.store(0, std::memory_order_relaxed);
+      rec->who.store(0, std::memory_order_relaxed);
+      rec->what.store(0, std::memory_order_relaxed);
       for (auto& w : rec->unused) w.store(0, std::memory_order_relaxed);
     }
     region::WriteHeader(mem, DescriptorFor(config, o.size));
@@ -331,54 +481,77 @@ absl::StatusOr<Inventory> Inventory::Attach(void* mem, size_t len) {
 // ---------------------------------------------------------------------------
 // The step machinery.
 
+uint64_t Inventory::SkuOf(uint64_t buyer_slot) const {
+  if (buyer_slot >= buyers_.num_slots()) return UINT64_MAX;
+  const std::string_view key = buyers_.key(buyer_slot);
+  if (key.size() < 4) return UINT64_MAX;
+  uint32_t sku_slot;
+  std::memcpy(&sku_slot, key.data(), 4);
+  return sku_slot;
+}
+
+// Target is the counter word the step of |rec| in |state| changes, or NULL
+// if there is none: a first step whose fields are not published for this
+// claim (or were revoked), or a corrupted region.
 std::atomic<uint64_t>* Inventory::Target(uint64_t state,
                                          const HoldRecord& rec) const {
-  const uint64_t where = rec.where.load(std::memory_order_acquire);
-  const uint64_t sku = where & 0xffffffff;
-  const uint64_t buyer = where >> 32;
-  switch (PhaseOf(state)) {
+  const uint8_t phase = PhaseOf(state);
+  const uint64_t who = rec.who.load(std::memory_order_acquire);
+  if (Unpublished(phase, Gen(state), who)) return nullptr;
+  const uint64_t slot = WhoSlot(who);
+  switch (phase) {
     case kReserve:
     case kUndo:
     case kUnbuy:
-      return buyer < buyers_.num_slots() ? &buyers_.values(buyer)[0] : nullptr;
+      return slot < buyers_.num_slots() ? &buyers_.values(slot)[0] : nullptr;
     case kTake:
     case kReturn:
-    case kStockSet:
-      return sku < skus_.num_slots() ? &skus_.values(sku)[kAvail] : nullptr;
-    case kSell:
-      return sku < skus_.num_slots() ? &skus_.values(sku)[kSold] : nullptr;
-    case kStockLog: {
+    case kSell: {
+      const uint64_t sku = SkuOf(slot);
       if (sku >= skus_.num_slots()) return nullptr;
+      return &skus_.values(sku)[phase == kSell ? kSold : kAvail];
+    }
+    case kStockSet:
+      return slot < skus_.num_slots() ? &skus_.values(slot)[kAvail] : nullptr;
+    case kStockLog: {
+      if (slot >= skus_.num_slots()) return nullptr;
       const bool removal =
-          rec.amount.load(std::memory_order_acquire) & kRemovalFlag;
-      return &skus_.values(sku)[removal ? kRemoved : kAdded];
+          rec.what.load(std::memory_order_acquire) & kRemovalFlag;
+      return &skus_.values(slot)[removal ? kRemoved : kAdded];
     }
     default:
       return nullptr;
   }
 }
 
-bool Inventory::Advance(HoldRecord& rec, uint64_t state) const {
+bool Inventory::AdvanceTo(HoldRecord& rec, uint64_t state,
+                          uint8_t phase) const {
   return rec.state.compare_exchange_strong(
-      state, MakeState(Gen(state) + 1, Next(PhaseOf(state))),
-      std::memory_order_acq_rel, std::memory_order_acquire);
+      state, MakeState(Gen(state) + 1, phase), std::memory_order_acq_rel,
+      std::memory_order_acquire);
 }
 
+// FinalizeStamp moves the record named by |stamp| past the step the stamp
+// records, if it still waits on |word| for it: to the next phase, or, for a
+// declined owner step, to where a refusal would have sent it.
 void Inventory::FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
                               int value_bits) const {
+  const bool declined = stamp & DeclinedFlag(value_bits);
+  stamp &= ~DeclinedFlag(value_bits);
   const uint64_t index = stamp & kIndexMask;
   if (index == 0 || index > config_.max_holds) return;  // hostile region
   HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
   const uint64_t s = rec.state.load(std::memory_order_acquire);
   const uint8_t phase = PhaseOf(s);
   if (!Waits(phase) || BitsFor(phase) != value_bits) return;
+  if (declined && !OwnerOnly(phase)) return;
   if (Stamp(static_cast<uint32_t>(index - 1), Gen(s), value_bits) != stamp)
     return;
   if (Target(s, rec) != word) return;
-  Advance(rec, s);
+  AdvanceTo(rec, s, declined ? NotTaken(phase) : Next(phase));
 }
 
-// Apply performs the step of record |index| in |state| on |word|:
+// Apply performs the helpable step of record |index| in |state| on |word|:
 // new_value(old, &new) computes the new value or refuses (false). Returns
 // kApplied when the step is in the word (by us or anyone), kDone when the
 // record has already moved past |state|, kRejected when new_value refused.
@@ -392,7 +565,7 @@ int Inventory::Apply(uint32_t index, uint64_t state,
   uint64_t cur = word->load(std::memory_order_acquire);
   for (;;) {
     if ((cur & mask) == mine) {
-      Advance(rec, state);
+      AdvanceTo(rec, state, Next(PhaseOf(state)));
       return kApplied;
     }
     // Load the word before the phase: if the phase still waits after the
@@ -405,35 +578,81 @@ int Inventory::Apply(uint32_t index, uint64_t state,
     if (word->compare_exchange_weak(cur, Pack(next, mine, value_bits),
                                     std::memory_order_acq_rel,
                                     std::memory_order_acquire)) {
-      Advance(rec, state);
+      AdvanceTo(rec, state, Next(PhaseOf(state)));
+      return kApplied;
+    }
+  }
+}
+
+// OwnerStep performs an owner step of record |index| in |state| on |word|.
+// Returns kApplied, kRejected (new_value refused; the caller moves the
+// record on) or kDeclined: a helper settled the step without us (Settle)
+// and the record is no longer ours. Only the owner ever writes its plain
+// stamp for this step, so a phase that moved on while our CAS had not
+// succeeded can only have moved by a decline: there is no third case.
+template <typename NewValue>
+int Inventory::OwnerStep(uint32_t index, uint64_t state,
+                         std::atomic<uint64_t>* word, int value_bits,
+                         NewValue new_value) const {
+  const uint64_t mine = Stamp(index, Gen(state), value_bits);
+  const uint64_t declined = mine | DeclinedFlag(value_bits);
+  const uint64_t mask = StampMask(value_bits);
+  HoldRecord& rec = hold(index);
+  uint64_t cur = word->load(std::memory_order_acquire);
+  for (;;) {
+    if ((cur & mask) == declined) {
+      AdvanceTo(rec, state, NotTaken(PhaseOf(state)));
+      return kDeclined;
+    }
+    if (rec.state.load(std::memory_order_acquire) != state) return kDeclined;
+    if ((cur & mask) != 0) FinalizeStamp(word, cur & mask, value_bits);
+    uint64_t next;
+    if (!new_value(ValueOf(cur, value_bits), &next)) return kRejected;
+    Hook(index, state, /*published=*/true);
+    if (word->compare_exchange_weak(cur, Pack(next, mine, value_bits),
+                                    std::memory_order_acq_rel,
+                                    std::memory_order_acquire)) {
+      AdvanceTo(rec, state, Next(PhaseOf(state)));
       return kApplied;
     }
   }
 }
 
 // Help drives record |index| through every step anyone may take: helpable
-// steps are applied, owner steps are finalized if their stamp is in place.
+// steps are applied, owner steps are finalized if their stamp (plain or
+// declined) is in place.
 void Inventory::Help(uint32_t index) const {
   HoldRecord& rec = hold(index);
-  // A record needs at most three steps; the bound also stops a hostile
-  // region from looping us.
+  // A record needs at most three steps and its scrub; the bound also stops
+  // a hostile region from looping us.
   for (int step = 0; step < 8; ++step) {
     const uint64_t s = rec.state.load(std::memory_order_acquire);
     const uint8_t phase = PhaseOf(s);
+    if (phase == kScrub) {
+      Scrub(index, s);
+      continue;
+    }
     if (!Waits(phase)) return;
     std::atomic<uint64_t>* word = Target(s, rec);
     if (word == nullptr) return;
     const int bits = BitsFor(phase);
     if (OwnerOnly(phase)) {
-      if ((word->load(std::memory_order_acquire) & StampMask(bits)) !=
-          Stamp(index, Gen(s), bits)) {
-        return;  // the owner's decision, not ours
+      const uint64_t stamp =
+          word->load(std::memory_order_acquire) & StampMask(bits);
+      const uint64_t mine = Stamp(index, Gen(s), bits);
+      if (stamp == mine) {
+        AdvanceTo(rec, s, Next(phase));
+      } else if (stamp == (mine | DeclinedFlag(bits))) {
+        AdvanceTo(rec, s, NotTaken(phase));
+      } else {
+        return;  // the owner's to decide, or Settle's
       }
-      Advance(rec, s);
       continue;
     }
     const uint64_t qty =
-        rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+        phase == kStockLog
+            ? WhatValue(rec.what.load(std::memory_order_acquire)) & 0xffffffff
+            : WhoQty(rec.who.load(std::memory_order_acquire));
     const bool subtract = phase == kUndo || phase == kUnbuy;
     const uint64_t max = MaxValue(bits);
     const int r = Apply(index, s, word, bits, [&](uint64_t v, uint64_t* out) {
@@ -443,6 +662,60 @@ void Inventory::Help(uint32_t index) const {
     });
     if (r == kRejected) return;  // only a corrupted region gets here
   }
+}
+
+// Scrub retires the plain stamps of record |index|, in kScrub in |state|,
+// from every counter word its operation may have written — a hold's buyer
+// word and its SKU's available and sold words; a stock change's SKU's
+// available, added and removed words (a hold has qty >= 1, a stock change
+// 0; a revoked claim wrote nothing) — then frees the record. A retired
+// stamp is the record's stamp at the kScrub generation with the declined
+// flag, value unchanged: no step ever waits at that generation, and unlike
+// an empty stamp it is a word no stalled CAS can have read (top of file).
+// Idempotent: anyone may scrub, and a crash leaves kScrub for expire.
+void Inventory::Scrub(uint32_t index, uint64_t state) const {
+  HoldRecord& rec = hold(index);
+  Hook(index, state, /*published=*/true);
+  const uint64_t who = rec.who.load(std::memory_order_acquire);
+  const uint64_t slot = WhoSlot(who);
+  std::atomic<uint64_t>* words[3] = {nullptr, nullptr, nullptr};
+  int bits[3] = {kStockBits, kStockBits, kStockBits};
+  if (slot == kRevokedSlot) {
+    // Never published: it touched no counter.
+  } else if (WhoQty(who) != 0) {
+    if (slot < buyers_.num_slots()) {
+      words[0] = &buyers_.values(slot)[0];
+      bits[0] = kBuyerBits;
+    }
+    const uint64_t sku = SkuOf(slot);
+    if (sku < skus_.num_slots()) {
+      words[1] = &skus_.values(sku)[kAvail];
+      words[2] = &skus_.values(sku)[kSold];
+    }
+  } else if (slot < skus_.num_slots()) {
+    words[0] = &skus_.values(slot)[kAvail];
+    words[1] = &skus_.values(slot)[kAdded];
+    words[2] = &skus_.values(slot)[kRemoved];
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (words[i] == nullptr) continue;
+    const uint64_t mask = StampMask(bits[i]);
+    const uint64_t retired =
+        Stamp(index, Gen(state), bits[i]) | DeclinedFlag(bits[i]);
+    uint64_t cur = words[i]->load(std::memory_order_acquire);
+    while (IsPlainStampOf(cur & mask, index, bits[i])) {
+      // Load the word before the phase: a plain stamp of ours seen while
+      // the record is still in kScrub in |state| is this claim's (or an
+      // older one's), never the next claim's, which starts after kFree.
+      if (rec.state.load(std::memory_order_acquire) != state) return;
+      if (words[i]->compare_exchange_weak(cur, (cur & ~mask) | retired,
+                                          std::memory_order_acq_rel,
+                                          std::memory_order_acquire)) {
+        break;
+      }
+    }
+  }
+  AdvanceTo(rec, state, kFree);
 }
 
 bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
@@ -466,6 +739,121 @@ bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
   return false;
 }
 
+// Publish installs the fields of the record the owner just claimed in
+// |state|: |what| first, then |who|, whose tag is what tells everyone else
+// the fields are this claim's. Each install is a CAS from a value seen
+// while the record was still ours, so an owner whose claim was revoked
+// (Settle) can never overwrite the fields of the record's next claim.
+// Returns false if the claim was revoked; the record is then not ours.
+bool Inventory::Publish(uint32_t index, uint64_t state, uint64_t who,
+                        uint64_t what) const {
+  HoldRecord& rec = hold(index);
+  Hook(index, state, /*published=*/false);
+  for (std::atomic<uint64_t>* word : {&rec.what, &rec.who}) {
+    const uint64_t value = word == &rec.what ? what : who;
+    uint64_t cur = word->load(std::memory_order_acquire);
+    for (;;) {
+      // Load the field before the state: a next claim's install seen here
+      // means the state has moved on too.
+      if (rec.state.load(std::memory_order_acquire) != state) return false;
+      if (word == &rec.who && WhoIsFor(cur, Gen(state))) return false;
+      if (word->compare_exchange_weak(cur, value, std::memory_order_acq_rel,
+                                      std::memory_order_acquire)) {
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+// Stalled watches a record for a while and says whether it stayed in
+// |state| with |who| unchanged all along: its owner is dead or descheduled.
+bool Inventory::Stalled(const HoldRecord& rec, uint64_t state,
+                        uint64_t who) const {
+  for (uint32_t spin = 0; spin < kOwnerSpins; ++spin) {
+    if (rec.state.load(std::memory_order_acquire) != state ||
+        rec.who.load(std::memory_order_acquire) != who) {
+      return false;
+    }
+    if (spin % 64 == 63) std::this_thread::yield();
+  }
+  return true;
+}
+
+// Settle decides, without the owner, an owner step that has waited too
+// long: a hold's once its expiry has passed, a stock change's once it has
+// not moved while we watched (Stalled). An unpublished first step is
+// revoked through |who|; a published one is declined through its counter
+// word (Decline). Either way the owner, if alive, finds out on its next
+// CAS and starts over; nothing it counted is lost.
+void Inventory::Settle(uint32_t index, uint64_t state, uint64_t now_ms) const {
+  HoldRecord& rec = hold(index);
+  const uint8_t phase = PhaseOf(state);
+  uint64_t who = rec.who.load(std::memory_order_acquire);
+  if (FirstStep(phase)) {
+    if (!WhoIsFor(who, Gen(state))) {
+      // Claimed, fields not published: the owner has touched no counter
+      // and will not before its install of |who|, which this CAS defeats.
+      if (!Stalled(rec, state, who)) return;
+      const uint64_t revoked = MakeWho(kRevokedSlot, 0, Gen(state));
+      if (!rec.who.compare_exchange_strong(who, revoked,
+                                           std::memory_order_acq_rel,
+                                           std::memory_order_acquire)) {
+        return;  // the owner published after all
+      }
+      who = revoked;
+    }
+    if (WhoSlot(who) == kRevokedSlot) {
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
+      return;
+    }
+  }
+  if (phase == kStockSet) {
+    if (!Stalled(rec, state, who)) return;
+  } else if (!Expired(rec.what.load(std::memory_order_acquire), now_ms)) {
+    return;
+  }
+  std::atomic<uint64_t>* word = Target(state, rec);
+  if (word == nullptr) return;
+  Decline(index, state, word, BitsFor(phase));
+}
+
+// Decline settles the owner step of record |index| in |state| on |word|
+// against it: it writes the record's own stamp with the declined flag into
+// the word, value unchanged, so the owner's pending CAS on that word fails
+// and the decision is one the owner can read; then it moves the record to
+// where a refusal would have (NotTaken) and finishes it. If the owner's
+// plain stamp is there first, the step was taken and is finalized instead.
+void Inventory::Decline(uint32_t index, uint64_t state,
+                        std::atomic<uint64_t>* word, int value_bits) const {
+  const uint64_t mine = Stamp(index, Gen(state), value_bits);
+  const uint64_t declined = mine | DeclinedFlag(value_bits);
+  const uint64_t mask = StampMask(value_bits);
+  HoldRecord& rec = hold(index);
+  const uint8_t phase = PhaseOf(state);
+  uint64_t cur = word->load(std::memory_order_acquire);
+  for (;;) {
+    if ((cur & mask) == mine) {
+      AdvanceTo(rec, state, Next(phase));
+      break;
+    }
+    if ((cur & mask) == declined) {
+      AdvanceTo(rec, state, NotTaken(phase));
+      break;
+    }
+    if (rec.state.load(std::memory_order_acquire) != state) break;
+    if ((cur & mask) != 0) FinalizeStamp(word, cur & mask, value_bits);
+    if (word->compare_exchange_weak(cur, (cur & ~mask) | declined,
+                                    std::memory_order_acq_rel,
+                                    std::memory_order_acquire)) {
+      AdvanceTo(rec, state, NotTaken(phase));
+      break;
+    }
+  }
+  Help(index);  // kUndo gives the buyer's units back
+}
+
 // ---------------------------------------------------------------------------
 // Operations.
 
@@ -478,49 +866,73 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   const auto found = skus_.FindOrInsert(sku, &s);
   if (found == Table::Result::kFull) return EDGEKIT_E_NO_SPACE;
   if (found == Table::Result::kKeyTooLong) return EDGEKIT_E_INVALID_ARGUMENT;
-  uint32_t index;
-  uint64_t state;
-  if (!AllocHold(Mix(s.index + 1), kStockSet, &index, &state)) {
-    return EDGEKIT_E_NO_SPACE;
-  }
-  HoldRecord& rec = hold(index);
-  rec.where.store(s.index | (uint64_t{kNoBuyer} << 32),
-                  std::memory_order_relaxed);
-  rec.expiry_ms.store(UINT64_MAX, std::memory_order_relaxed);
   std::atomic<uint64_t>* added = &s.values[kAdded];
-  const int r = Apply(
-      index, state, &s.values[kAvail], kStockBits,
-      [&](uint64_t avail, uint64_t* out) {
-        uint64_t target;
-        if (set) {
-          target = static_cast<uint64_t>(value);
-        } else if (value < 0) {
-          const uint64_t take = 0 - static_cast<uint64_t>(value);
-          if (avail < take) return false;
-          target = avail - take;
-        } else {
-          target = avail + static_cast<uint64_t>(value);
-        }
-        if (target > MaxValue(kStockBits)) return false;
-        const uint64_t up = target > avail ? target - avail : 0;
-        if (ValueOf(added->load(std::memory_order_acquire), kStockBits) + up >
-            MaxValue(kStockBits)) {
-          return false;
-        }
-        // Written before the CAS that publishes it.
-        rec.amount.store(
-            target >= avail ? target - avail : (avail - target) | kRemovalFlag,
-            std::memory_order_relaxed);
-        *out = target;
-        return true;
-      });
-  if (r == kRejected) {
-    rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
-                                      std::memory_order_acq_rel);
-    return EDGEKIT_E_STOCK_RANGE;
+  for (;;) {
+    uint32_t index;
+    uint64_t state;
+    // Start from a record that depends on the SKU's current stock word, so
+    // changes to one SKU do not keep cycling the same few records.
+    if (!AllocHold(Mix((s.index + 1) ^
+                       s.values[kAvail].load(std::memory_order_relaxed)),
+                   kStockSet, &index, &state)) {
+      return EDGEKIT_E_NO_SPACE;
+    }
+    HoldRecord& rec = hold(index);
+    const uint64_t gen = Gen(state);
+    uint64_t what = MakeWhat(0, gen);
+    if (!Publish(index, state, MakeWho(s.index, 0, gen), what)) continue;
+    bool out_of_range = false;
+    bool lost = false;
+    const int r = OwnerStep(
+        index, state, &s.values[kAvail], kStockBits,
+        [&](uint64_t avail, uint64_t* out) {
+          uint64_t target;
+          if (set) {
+            target = static_cast<uint64_t>(value);
+          } else if (value < 0) {
+            const uint64_t take = 0 - static_cast<uint64_t>(value);
+            if (avail < take) return !(out_of_range = true);
+            target = avail - take;
+          } else {
+            target = avail + static_cast<uint64_t>(value);
+          }
+          const uint64_t up = target > avail ? target - avail : 0;
+          if (target > MaxValue(kStockBits) ||
+              ValueOf(added->load(std::memory_order_acquire), kStockBits) + up >
+                  MaxValue(kStockBits)) {
+            return !(out_of_range = true);
+          }
+          // The amount is the record's, for whoever logs it (kStockLog),
+          // and must be in place before the CAS that applies the step. A
+          // CAS from our own last value: it fails only if the record was
+          // declined and claimed again, and then so must we.
+          const uint64_t want =
+              MakeWhat(target >= avail ? target - avail
+                                       : (avail - target) | kRemovalFlag,
+                       gen);
+          if (want != what) {
+            if (!rec.what.compare_exchange_strong(what, want,
+                                                  std::memory_order_acq_rel,
+                                                  std::memory_order_acquire)) {
+              return !(lost = true);
+            }
+            what = want;
+          }
+          *out = target;
+          return true;
+        });
+    if (r == kDeclined || lost) {  // settled without us: start over
+      Help(index);                 // its scrub, if no one did it yet
+      continue;
+    }
+    if (r == kRejected) {
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
+      return EDGEKIT_E_STOCK_RANGE;
+    }
+    Help(index);  // kStockLog: count the change as added or removed
+    return EDGEKIT_OK;
   }
-  Help(index);  // kStockLog: count the change as added or removed
-  return EDGEKIT_OK;
 }
 
 edgekit_status Inventory::SetStock(std::string_view sku, uint64_t available) {
@@ -582,9 +994,9 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                                   uint32_t qty, uint64_t now_ms,
                                   uint64_t hold_ttl_ms, uint64_t* out_hold) {
   *out_hold = 0;
-  if (qty == 0 || hold_ttl_ms == 0 || sku.empty() ||
-      sku.size() > config_.max_sku_len || buyer.empty() ||
-      buyer.size() > config_.max_buyer_len) {
+  if (qty == 0 || hold_ttl_ms == 0 || hold_ttl_ms > kMaxHoldTtlMs ||
+      now_ms > kMaxNowMs || sku.empty() || sku.size() > config_.max_sku_len ||
+      buyer.empty() || buyer.size() > config_.max_buyer_len) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
@@ -613,48 +1025,103 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     return EDGEKIT_E_NO_SPACE;
   }
 
+  const uint64_t expiry = now_ms + hold_ttl_ms;  // < kNever (static_assert)
+  // A declined attempt (the caller stalled past its TTL in mid-step and
+  // expire settled the step) counted nothing that stays counted: try again.
+  // The new hold then carries the same, passed, expiry.
+  for (;;) {
+    uint32_t index;
+    uint64_t state;
+    if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {
+      return EDGEKIT_E_NO_SPACE;
+    }
+    if (!Publish(index, state, MakeWho(b.index, qty, Gen(state)),
+                 MakeWhat(expiry, Gen(state)))) {
+      continue;
+    }
+    HoldRecord& rec = hold(index);
+
+    // Step 1 (owner): count the units against the buyer's limit.
+    int r = OwnerStep(index, state, &b.values[0], kBuyerBits,
+                      [&](uint64_t units, uint64_t* out) {
+                        if (units + qty > limit) return false;
+                        *out = units + qty;
+                        return true;
+                      });
+    if (r == kRejected) {
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
+      return EDGEKIT_E_BUYER_LIMIT;
+    }
+    if (r == kDeclined) {
+      Help(index);  // its scrub, if no one did it yet
+      continue;
+    }
+    // Step 2 (owner): take the stock, never below zero.
+    state = MakeState(Gen(state) + 1, kTake);
+    r = OwnerStep(index, state, &v[kAvail], kStockBits,
+                  [&](uint64_t avail, uint64_t* out) {
+                    if (avail < qty) return false;
+                    *out = avail - qty;
+                    return true;
+                  });
+    if (r != kApplied) {
+      // Sold out, or declined: either way the buyer's units go back before
+      // we answer or try again.
+      rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kUndo),
+                                        std::memory_order_acq_rel);
+      Help(index);
+      if (r == kDeclined) continue;
+      return EDGEKIT_E_SOLD_OUT;
+    }
+    *out_hold = (((Gen(state) + 1) & kHoldGenMask) << kIndexBits) | (index + 1);
+    return EDGEKIT_OK;
+  }
+}
+
+bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
+                                 BenchStep* out) const {
+  Table::Slot s, b;
+  if (buyer.size() > config_.max_buyer_len ||
+      skus_.Find(sku, &s) != Table::Result::kFound) {
+    return false;
+  }
+  char key[4 + 255];
+  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
+  std::memcpy(key, &sku_slot, 4);
+  std::memcpy(key + 4, buyer.data(), buyer.size());
+  Table buyers = buyers_;
+  if (buyers.FindOrInsert(std::string_view(key, 4 + buyer.size()), &b) ==
+      Table::Result::kFull) {
+    return false;
+  }
   uint32_t index;
   uint64_t state;
-  if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {
-    return EDGEKIT_E_NO_SPACE;
+  if (!AllocHold(b.index, kReserve, &index, &state) ||
+      !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
+               MakeWhat(kNever, Gen(state))) ||
+      OwnerStep(index, state, &b.values[0], kBuyerBits,
+                [](uint64_t units, uint64_t* next) {
+                  *next = units + 1;
+                  return units < MaxValue(kBuyerBits);
+                }) != kApplied) {
+    return false;
   }
-  HoldRecord& rec = hold(index);
-  rec.where.store(sku_slot | (b.index << 32), std::memory_order_relaxed);
-  rec.amount.store(qty, std::memory_order_relaxed);
-  rec.expiry_ms.store(
-      now_ms + hold_ttl_ms < now_ms ? UINT64_MAX : now_ms + hold_ttl_ms,
-      std::memory_order_relaxed);
+  *out = BenchStep{index, &s.values[kAvail]};
+  return true;
+}
 
-  // Step 1 (owner): count the units against the buyer's limit.
-  int r = Apply(index, state, &b.values[0], kBuyerBits,
-                [&](uint64_t units, uint64_t* out) {
-                  if (units + qty > limit) return false;
-                  *out = units + qty;
-                  return true;
-                });
-  if (r == kRejected) {
-    rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kFree),
-                                      std::memory_order_acq_rel);
-    return EDGEKIT_E_BUYER_LIMIT;
-  }
-  // Step 2 (owner): take the stock, never below zero.
-  state = MakeState(Gen(state) + 1, kTake);
-  r = Apply(index, state, &v[kAvail], kStockBits,
-            [&](uint64_t avail, uint64_t* out) {
-              if (avail < qty) return false;
-              *out = avail - qty;
-              return true;
-            });
-  if (r == kRejected) {
-    if (rec.state.compare_exchange_strong(state,
-                                          MakeState(Gen(state) + 1, kUndo),
-                                          std::memory_order_acq_rel)) {
-      Help(index);  // give the buyer's units back
-    }
-    return EDGEKIT_E_SOLD_OUT;
-  }
-  *out_hold = (((Gen(state) + 1) & kHoldGenMask) << kIndexBits) | (index + 1);
-  return EDGEKIT_OK;
+bool Inventory::StockStep(const BenchStep& step) const {
+  HoldRecord& rec = hold(step.record);
+  const uint64_t state = rec.state.load(std::memory_order_acquire);
+  const int r = OwnerStep(step.record, state, step.available, kStockBits,
+                          [](uint64_t avail, uint64_t* out) {
+                            if (avail < 1) return false;
+                            *out = avail - 1;
+                            return true;
+                          });
+  rec.state.store(MakeState(Gen(state) + 2, kTake), std::memory_order_release);
+  return r == kApplied;
 }
 
 namespace {
@@ -666,7 +1133,8 @@ edgekit_status Gone(uint64_t state, uint64_t held_gen) {
   const uint8_t p = PhaseOf(state);
   if ((g == ((held_gen + 1) & kHoldGenMask) && p == kReturn) ||
       (g == ((held_gen + 2) & kHoldGenMask) && p == kUnbuy) ||
-      (g == ((held_gen + 3) & kHoldGenMask) && p == kFree)) {
+      (g == ((held_gen + 3) & kHoldGenMask) && p == kScrub) ||
+      (g == ((held_gen + 4) & kHoldGenMask) && p == kFree)) {
     return EDGEKIT_E_HOLD_EXPIRED;
   }
   return EDGEKIT_E_UNKNOWN_HOLD;
@@ -675,12 +1143,20 @@ edgekit_status Gone(uint64_t state, uint64_t held_gen) {
 }  // namespace
 
 edgekit_status Inventory::Confirm(uint64_t hold_id, uint64_t now_ms) {
-  return Confirm(hold_id, now_ms, [](const Sale&) { return EDGEKIT_OK; });
+  return ConfirmHold(hold_id, now_ms, nullptr);
 }
 
 edgekit_status Inventory::Confirm(
     uint64_t hold_id, uint64_t now_ms,
     absl::FunctionRef<edgekit_status(const Sale&)> prepare) {
+  return ConfirmHold(hold_id, now_ms, &prepare);
+}
+
+// A plain confirm (|prepare| NULL) skips describing the sale: two key reads
+// per request that only a ticket needs.
+edgekit_status Inventory::ConfirmHold(
+    uint64_t hold_id, uint64_t now_ms,
+    const absl::FunctionRef<edgekit_status(const Sale&)>* prepare) {
   const uint64_t index = hold_id & kIndexMask;
   const uint64_t gen = hold_id >> kIndexBits;
   if (index == 0 || index > config_.max_holds) return EDGEKIT_E_UNKNOWN_HOLD;
@@ -690,23 +1166,20 @@ edgekit_status Inventory::Confirm(
     return Gone(s, gen);
   // A late confirm must not sell units the buyer no longer holds: past the
   // TTL the hold returns them instead.
-  const bool expired = now_ms >= rec.expiry_ms.load(std::memory_order_acquire);
-  if (!expired) {
-    // |where| and |amount| were written before the hold was published and
-    // stay put while the state word still reads (kHeld, gen); the CAS below
-    // proves it did, so what |prepare| saw is what gets sold.
-    const uint64_t where = rec.where.load(std::memory_order_acquire);
-    const auto sku_slot = static_cast<uint32_t>(where);
-    const auto buyer_slot = static_cast<uint32_t>(where >> 32);
-    if (sku_slot >= skus_.num_slots() || buyer_slot >= buyers_.num_slots()) {
-      return EDGEKIT_E_INTERNAL;
-    }
+  const bool expired =
+      Expired(rec.what.load(std::memory_order_acquire), now_ms);
+  if (!expired && prepare != nullptr) {
+    // |who| was installed before the hold was published and stays put
+    // while the state word still reads (kHeld, gen); the CAS below proves
+    // it did, so what |prepare| saw is what gets sold.
+    const uint64_t who = rec.who.load(std::memory_order_acquire);
+    const uint64_t buyer_slot = WhoSlot(who);
+    const uint64_t sku_slot = SkuOf(buyer_slot);
+    if (sku_slot >= skus_.num_slots()) return EDGEKIT_E_INTERNAL;
     const std::string_view buyer_key = buyers_.key(buyer_slot);
-    const Sale sale{hold_id, skus_.key(sku_slot),
-                    buyer_key.size() >= 4 ? buyer_key.substr(4) : buyer_key,
-                    static_cast<uint32_t>(
-                        rec.amount.load(std::memory_order_acquire))};
-    const edgekit_status prepared = prepare(sale);
+    const Sale sale{hold_id, skus_.key(sku_slot), buyer_key.substr(4),
+                    static_cast<uint32_t>(WhoQty(who))};
+    const edgekit_status prepared = (*prepare)(sale);
     if (prepared != EDGEKIT_OK) return prepared;
   }
   const uint64_t next = MakeState(Gen(s) + 1, expired ? kReturn : kSell);
@@ -740,17 +1213,24 @@ uint64_t Inventory::Expire(uint64_t now_ms) {
   for (uint32_t i = 0; i < config_.max_holds; ++i) {
     HoldRecord& rec = hold(i);
     uint64_t s = rec.state.load(std::memory_order_acquire);
-    const uint8_t phase = PhaseOf(s);
-    if (phase == kHeld) {
-      if (now_ms < rec.expiry_ms.load(std::memory_order_acquire)) continue;
-      const uint64_t qty =
-          rec.amount.load(std::memory_order_acquire) & 0xffffffff;
-      if (rec.state.compare_exchange_strong(s, MakeState(Gen(s) + 1, kReturn),
-                                            std::memory_order_acq_rel)) {
-        returned += qty;
-        Help(i);
+    if (Waits(PhaseOf(s)) || PhaseOf(s) == kScrub) {
+      // Finish what anyone may finish; settle an owner step that waited
+      // past its expiry (or, for a stock change, while we watched).
+      Help(i);
+      s = rec.state.load(std::memory_order_acquire);
+      if (OwnerOnly(PhaseOf(s))) {
+        Settle(i, s, now_ms);
+        s = rec.state.load(std::memory_order_acquire);
       }
-    } else if (Waits(phase)) {
+    }
+    if (PhaseOf(s) != kHeld ||
+        !Expired(rec.what.load(std::memory_order_acquire), now_ms)) {
+      continue;
+    }
+    const uint64_t qty = WhoQty(rec.who.load(std::memory_order_acquire));
+    if (rec.state.compare_exchange_strong(s, MakeState(Gen(s) + 1, kReturn),
+                                          std::memory_order_acq_rel)) {
+      returned += qty;
       Help(i);
     }
   }
@@ -800,13 +1280,18 @@ HoldCensus Inventory::Census() const {
   HoldCensus c{};
   for (uint32_t i = 0; i < config_.max_holds; ++i) {
     const HoldRecord& rec = hold(i);
-    const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
+    const uint64_t s = rec.state.load(std::memory_order_acquire);
+    const uint8_t phase = PhaseOf(s);
     if (phase == kFree) {
       ++c.free;
     } else if (phase == kHeld) {
       ++c.held;
-      c.held_units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
-    } else if (phase == kReserve || phase == kTake || phase == kStockSet) {
+      c.held_units += WhoQty(rec.who.load(std::memory_order_acquire));
+    } else if (Waits(phase) && Target(s, rec) == nullptr &&
+               !Unpublished(phase, Gen(s),
+                            rec.who.load(std::memory_order_acquire))) {
+      // Published, yet naming no counter word: only a corrupted region.
+      // Every other record is finished or settled by expire.
       ++c.stranded;
     } else {
       ++c.in_flight;
@@ -841,28 +1326,34 @@ uint64_t Inventory::HeldUnitsByScan(std::string_view sku) const {
   for (uint32_t i = 0; i < config_.max_holds; ++i) {
     const HoldRecord& rec = hold(i);
     const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
-    if (phase == kHeld &&
-        (rec.where.load(std::memory_order_acquire) & 0xffffffff) == s.index) {
-      units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
-    }
+    if (phase != kHeld) continue;
+    const uint64_t who = rec.who.load(std::memory_order_acquire);
+    if (SkuOf(WhoSlot(who)) == s.index) units += WhoQty(who);
   }
   return units;
 }
 
-uint64_t Inventory::StrandedBuyerUnits(std::string_view sku) const {
-  Table::Slot s;
-  if (skus_.Find(sku, &s) != Table::Result::kFound) return 0;
-  uint64_t units = 0;
-  for (uint32_t i = 0; i < config_.max_holds; ++i) {
-    const HoldRecord& rec = hold(i);
-    const uint8_t phase = PhaseOf(rec.state.load(std::memory_order_acquire));
-    // kTake means the buyer step is done and the stock step never will be.
-    if (phase == kTake &&
-        (rec.where.load(std::memory_order_acquire) & 0xffffffff) == s.index) {
-      units += rec.amount.load(std::memory_order_acquire) & 0xffffffff;
+uint64_t Inventory::StampsOfFreeRecords() const {
+  uint64_t n = 0;
+  auto check = [&](uint64_t word, int bits) {
+    const uint64_t stamp = word & StampMask(bits);
+    const uint64_t index = stamp & kIndexMask;
+    if (index == 0 || index > config_.max_holds) return;
+    if (IsPlainStampOf(stamp, static_cast<uint32_t>(index - 1), bits) &&
+        PhaseOf(hold(static_cast<uint32_t>(index - 1))
+                    .state.load(std::memory_order_acquire)) == kFree) {
+      ++n;
     }
-  }
-  return units;
+  };
+  skus_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
+    for (SkuWord w : {kAvail, kSold, kAdded, kRemoved}) {
+      check(v[w].load(std::memory_order_acquire), kStockBits);
+    }
+  });
+  buyers_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
+    check(v[0].load(std::memory_order_acquire), kBuyerBits);
+  });
+  return n;
 }
 
 void Inventory::ForEachSku(

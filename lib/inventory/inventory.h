@@ -55,10 +55,13 @@ enum HoldPhase : uint8_t {
   kSell = 7,      // anyone counts the sale
   kStockSet = 8,  // owner changes available stock
   kStockLog = 9,  // anyone counts the change as added or removed
+  kScrub = 10,    // anyone retires the record's stamps, then frees it
 };
 
 // The memory layout version of inventory regions. Bump on any change.
-inline constexpr uint32_t kLayoutVersion = 1;
+// 2: hold records carry tagged field words; stamps carry a declined flag;
+//    every operation ends in kScrub (regions of v2 are unreleased).
+inline constexpr uint32_t kLayoutVersion = 2;
 
 class Inventory {
  public:
@@ -113,10 +116,11 @@ class Inventory {
                                     std::string_view buyer) const;
   // Units in live holds of |sku| (the scan that |held| in Stats must match).
   [[nodiscard]] uint64_t HeldUnitsByScan(std::string_view sku) const;
-  // Units of buyer limits kept by stranded records of |sku| (see the C
-  // header): after quiescence and expire, the buyer records of a SKU sum to
-  // sold + this.
-  [[nodiscard]] uint64_t StrandedBuyerUnits(std::string_view sku) const;
+  // Counter words holding the plain (step) stamp of a free record. Zero
+  // whenever no operation is in flight: every operation retires its stamps
+  // before its record is freed (kScrub). Tests and debugging; scans every
+  // SKU and buyer record.
+  [[nodiscard]] uint64_t StampsOfFreeRecords() const;
   void ForEachSku(
       absl::FunctionRef<void(std::string_view sku, const StockStats& stats)> fn)
       const;
@@ -128,18 +132,49 @@ class Inventory {
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] size_t region_size() const { return size_; }
 
-  // Hold records, exposed for the crash tests and the inspector.
+  // Hold records, exposed for the crash tests and the inspector. |who| and
+  // |what| are written once per claim by its owner, each tagged with the
+  // claim's generation (layout at the top of inventory.cc).
   struct HoldRecord {
-    std::atomic<uint64_t> state;   // gen << 8 | phase
-    std::atomic<uint64_t> where;   // sku slot | buyer slot << 32
-    std::atomic<uint64_t> amount;  // qty | flags << 32
-    std::atomic<uint64_t> expiry_ms;
-    std::atomic<uint64_t> unused[4];
+    std::atomic<uint64_t> state;  // gen << 8 | phase
+    std::atomic<uint64_t> who;    // slot | qty << 31 | claim tag << 47
+    std::atomic<uint64_t> what;   // expiry or stock amount | claim tag << 44
+    std::atomic<uint64_t> unused[5];
   };
   static_assert(sizeof(HoldRecord) == 64);
   // The max_holds records, for inspection and for tests that stop an
   // operation between two steps by rewinding a record's state.
   [[nodiscard]] HoldRecord* hold_records() const { return holds_; }
+
+  // Benchmarks only: acquire's stock step alone. PrepareStockStep runs an
+  // acquire of one unit up to its stock step and leaves the record there;
+  // each StockStep then performs exactly that step — the stamped
+  // compare-and-swap taking one unit with finalize-before-supersede, and the
+  // phase advance — and rewinds the record to wait on the step again, as
+  // its next acquire would. StockStep returns false when sold out. The
+  // record is never freed; production code has no use for either.
+  struct BenchStep {
+    uint32_t record;
+    std::atomic<uint64_t>* available;
+  };
+  [[nodiscard]] bool PrepareStockStep(std::string_view sku,
+                                      std::string_view buyer,
+                                      BenchStep* out) const;
+  bool StockStep(const BenchStep& step) const;
+
+  // Tests only: |hook| runs in the owner's thread at these points of each
+  // operation that owns a record — once right after claiming it, before its
+  // fields are published (|published| false), right before every CAS
+  // that applies one of its owner steps (true), and when this handle starts
+  // a record's scrub (kScrub, true) — so a test can stop an owner there and
+  // let other callers act, or kill it with its step stamps still in place. The
+  // hook belongs to this handle only; production code never sets it.
+  using StepHook = void (*)(void* ctx, uint32_t record, uint8_t phase,
+                            bool published);
+  void set_step_hook_for_testing(StepHook hook, void* ctx) {
+    hook_ = hook;
+    hook_ctx_ = ctx;
+  }
 
  private:
   struct Parts;
@@ -148,17 +183,36 @@ class Inventory {
                                          const Config& config, bool format);
 
   HoldRecord& hold(uint32_t index) const { return holds_[index]; }
+  uint64_t SkuOf(uint64_t buyer_slot) const;
   std::atomic<uint64_t>* Target(uint64_t state, const HoldRecord& rec) const;
-  bool Advance(HoldRecord& rec, uint64_t state) const;
+  bool AdvanceTo(HoldRecord& rec, uint64_t state, uint8_t phase) const;
   void FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
                      int value_bits) const;
   template <typename NewValue>
   int Apply(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
             int value_bits, NewValue new_value) const;
+  template <typename NewValue>
+  int OwnerStep(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
+                int value_bits, NewValue new_value) const;
   void Help(uint32_t index) const;
   bool AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
                  uint64_t* state) const;
+  bool Publish(uint32_t index, uint64_t state, uint64_t who,
+               uint64_t what) const;
+  bool Stalled(const HoldRecord& rec, uint64_t state, uint64_t who) const;
+  void Settle(uint32_t index, uint64_t state, uint64_t now_ms) const;
+  void Decline(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
+               int value_bits) const;
+  void Scrub(uint32_t index, uint64_t state) const;
+  void Hook(uint32_t index, uint64_t state, bool published) const {
+    if (hook_ != nullptr) {
+      hook_(hook_ctx_, index, static_cast<uint8_t>(state & 0xff), published);
+    }
+  }
   edgekit_status StockOp(std::string_view sku, bool set, int64_t value);
+  edgekit_status ConfirmHold(
+      uint64_t hold, uint64_t now_ms,
+      const absl::FunctionRef<edgekit_status(const Sale&)>* prepare);
   void SkuStats(std::atomic<uint64_t>* values, StockStats* out) const;
 
   Config config_;
@@ -167,6 +221,8 @@ class Inventory {
   region::Table buyers_;
   region::Table rates_;
   HoldRecord* holds_ = nullptr;
+  StepHook hook_ = nullptr;
+  void* hook_ctx_ = nullptr;
 };
 
 }  // namespace edgekit::inventory

@@ -4,10 +4,13 @@
 // workers sell from one inventory region and count into one aggregator
 // region, and the parent SIGKILLs a random worker at a random moment, over
 // and over (1000 kills in a normal build), replacing each. Afterwards:
-//   - inventory: expire() settles every hold, and then
-//     added − removed = available + held + sold exactly, nothing held,
-//     sold within [acknowledged, acknowledged + kills], and no buyer over the
-//     per-buyer limit;
+//   - inventory: expire() past every TTL settles every hold and every step
+//     a dead worker left, and then added − removed = available + held + sold
+//     exactly, nothing held, nothing in flight or stranded, sold within
+//     [acknowledged, acknowledged + kills], no buyer over the per-buyer
+//     limit, and no unit of a limit lost: every (sku, buyer) that bought is
+//     refused another unit, every one that did not (and had no confirm in
+//     flight when its worker died) is granted one;
 //   - aggregation: the sum over every flushed summary lies within
 //     [acknowledged, acknowledged + kills] — a kill can land between an
 //     update and its acknowledgement, never lose an acknowledged event or
@@ -47,7 +50,9 @@ constexpr int kKills = 1000;
 constexpr int kWorkers = 3;
 constexpr int kSkus = 4;
 constexpr uint64_t kStockPerSku = 1u << 20;
-constexpr int kBuyers = 4000;
+// Enough (sku, buyer) pairs that the run does not use every limit up: the
+// acquire path stays busy to the last kill.
+constexpr int kBuyers = 50000;
 constexpr int64_t kNowMs = 1700000000000;
 
 // Acknowledgements live in shared memory too: a worker bumps its counter
@@ -55,10 +60,18 @@ constexpr int64_t kNowMs = 1700000000000;
 // unacknowledged work.
 struct Acks {
   std::atomic<uint64_t> confirmed[kWorkers * 2048];
-  // Successful acquires per (sku, buyer). Holds never expire during the run
-  // (time stands still), so with a limit of one unit each must stay <= 1
-  // however the workers race and die.
-  std::atomic<uint32_t> acquired[kSkus][kBuyers];
+  // Units each (sku, buyer) holds or bought, as the workers saw it: +1
+  // after a successful acquire, -1 before a cancel. Holds never expire
+  // during the run (time stands still), so with a limit of one unit a
+  // worker that sees 2 after its +1 has caught the limit broken.
+  std::atomic<uint32_t> live[kSkus][kBuyers];
+  std::atomic<uint64_t> over_limit;
+  std::atomic<uint64_t> acquired;
+  // Acknowledged sales per (sku, buyer), and per worker slot the confirm it
+  // has in flight (sku * kBuyers + buyer + 1, or 0): a killed worker's may
+  // or may not have been sold.
+  std::atomic<uint32_t> bought[kSkus][kBuyers];
+  std::atomic<uint32_t> pending[kWorkers * 2048];
   std::atomic<uint64_t> counted;
   std::atomic<uint64_t> started;
 };
@@ -89,11 +102,20 @@ void* SharedMap(size_t len) {
     if (edgekit_inventory_acquire(inv, &hold, sku.data(), sku.size(),
                                   buyer.data(), buyer.size(), 1, kNowMs,
                                   60000) == EDGEKIT_OK) {
-      acks->acquired[s][b].fetch_add(1);
-      if (rng() % 4 != 0 &&
-          edgekit_inventory_confirm(inv, hold, kNowMs) == EDGEKIT_OK) {
-        acks->confirmed[slot].fetch_add(1);
-      }
+      acks->acquired.fetch_add(1);
+      if (acks->live[s][b].fetch_add(1) + 1 > 1) acks->over_limit.fetch_add(1);
+      const uint32_t what = rng() % 8;
+      if (what < 4) {
+        acks->pending[slot].store(static_cast<uint32_t>(s * kBuyers + b + 1));
+        if (edgekit_inventory_confirm(inv, hold, kNowMs) == EDGEKIT_OK) {
+          acks->bought[s][b].fetch_add(1);
+          acks->confirmed[slot].fetch_add(1);
+        }
+        acks->pending[slot].store(0);
+      } else if (what < 7) {
+        acks->live[s][b].fetch_sub(1);
+        if (edgekit_inventory_cancel(inv, hold) != EDGEKIT_OK) _exit(4);
+      }  // else abandoned: the final expire returns it
     }
     const std::string key = "/item/" + std::to_string(rng() % 64);
     if (edgekit_aggregator_update(agg, key.data(), key.size(),
@@ -109,8 +131,8 @@ TEST(CrashConsistency, SaleAndAggregationSurviveAThousandKills) {
   std::memset(&icfg, 0, sizeof icfg);
   icfg.struct_size = sizeof icfg;
   icfg.max_skus = 16;
-  icfg.max_buyers = 1 << 15;
-  icfg.max_holds = 1024;
+  icfg.max_buyers = 1 << 18;
+  icfg.max_holds = 1 << 15;
   const size_t inv_len = edgekit_inventory_region_size(&icfg);
   ASSERT_GT(inv_len, 0u);
   edgekit_aggregator_options aopt;
@@ -194,17 +216,43 @@ TEST(CrashConsistency, SaleAndAggregationSurviveAThousandKills) {
   ASSERT_EQ(edgekit_inventory_census(inv, &census), EDGEKIT_OK);
   EXPECT_EQ(census.held, 0u);
   EXPECT_EQ(census.in_flight, 0u);
-  // The per-buyer limit (default 1) held for every (sku, buyer), and it was
-  // contended: many pairs were refused at least once.
-  uint64_t pairs_served = 0;
+  EXPECT_EQ(census.stranded, 0u);
+  // The per-buyer limit (default 1) held for every (sku, buyer) while the
+  // workers raced and died.
+  EXPECT_EQ(acks->over_limit.load(), 0u);
+  EXPECT_GT(acks->acquired.load(), static_cast<uint64_t>(kKills));
   for (int s = 0; s < kSkus; ++s) {
     for (int b = 0; b < kBuyers; ++b) {
-      const uint32_t n = acks->acquired[s][b].load();
-      ASSERT_LE(n, 1u) << "sku-" << s << " buyer-" << b;
-      pairs_served += n;
+      ASSERT_LE(acks->bought[s][b].load(), 1u) << "sku-" << s << " " << b;
     }
   }
-  EXPECT_GT(pairs_served, 0u);
+  // No unit of a limit lost: with nothing held, a pair's limit is used up
+  // exactly when it bought. Asked through the API, as a host would.
+  std::vector<bool> unsure(kSkus * kBuyers, false);
+  for (int i = 0; i < next_slot; ++i) {
+    const uint32_t p = acks->pending[i].load();
+    if (p != 0) unsure[p - 1] = true;
+  }
+  uint64_t pairs_checked = 0;
+  for (int s = 0; s < kSkus; ++s) {
+    const std::string sku = "sku-" + std::to_string(s);
+    for (int b = 0; b < kBuyers; ++b) {
+      if (unsure[s * kBuyers + b]) continue;
+      const std::string buyer = "buyer-" + std::to_string(b);
+      uint64_t hold = 0;
+      const edgekit_status st = edgekit_inventory_acquire(
+          inv, &hold, sku.data(), sku.size(), buyer.data(), buyer.size(), 1,
+          kNowMs + 3600000, 1000);
+      if (acks->bought[s][b].load() != 0) {
+        EXPECT_EQ(st, EDGEKIT_E_BUYER_LIMIT) << sku << " " << buyer;
+      } else {
+        EXPECT_EQ(st, EDGEKIT_OK) << sku << " " << buyer << ": limit lost";
+        EXPECT_EQ(edgekit_inventory_cancel(inv, hold), EDGEKIT_OK);
+      }
+      ++pairs_checked;
+    }
+  }
+  EXPECT_GT(pairs_checked, static_cast<uint64_t>(kSkus * kBuyers) * 9 / 10);
 
   // Aggregation: every window flushed, every event counted once.
   uint64_t total = 0;

@@ -62,7 +62,6 @@ void Exercise(Inventory inv, const uint8_t* data, size_t size) {
   (void)inv.Census();
   (void)inv.BuyerUnits(sku, buyer);
   (void)inv.HeldUnitsByScan(sku);
-  (void)inv.StrandedBuyerUnits(sku);
   size_t seen = 0;
   inv.ForEachSku([&](std::string_view s, const edgekit_stock_stats&) {
     seen += s.size();

@@ -2,15 +2,24 @@
 //
 // Every crash window, deterministically. A process killed between two steps
 // of an operation leaves its hold record in the phase of the step it was
-// about to take, with the counter words as they were. These tests complete
-// an operation, then rewind its record's state word to an earlier phase —
-// exactly what a process killed there leaves behind, since a step's counter
-// change and its stamp are one CAS and the phase advance is the next — and
-// check that expire() finishes the operation without applying any step
-// twice, and that a record whose step was never applied is finished too.
+// about to take, with the counter words as they were. Two ways to get
+// there: complete an operation, then rewind its record's state word to an
+// earlier phase — exactly what a process killed there leaves behind, since
+// a step's counter change and its stamp are one CAS and the phase advance
+// is the next — or run the operation in a forked child whose step hook
+// exits at the chosen point (a real death). Then expire() must finish or
+// settle the operation without applying any step twice and without losing
+// a unit of stock or of a buyer's limit. The last tests stop a live owner
+// at its CAS, let expire settle its step, and let it go on: it must notice
+// and start over, so nothing is counted twice or taken for an aborted step.
+
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 #include "gtest/gtest.h"
@@ -30,11 +39,60 @@ class Steps : public ::testing::Test {
     c.max_holds = 8;
     c.default_buyer_limit = 3;
     len_ = *Inventory::RegionSize(c);
-    mem_ = std::aligned_alloc(64, (len_ + 63) & ~size_t{63});
+    // Shared, so that a forked child's steps land in the same region.
+    mem_ = mmap(nullptr, len_, PROT_READ | PROT_WRITE,
+                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mem_, MAP_FAILED);
     inv_.emplace(*Inventory::Format(mem_, len_, c));
     ASSERT_EQ(inv_->SetStock("sku", 10), EDGEKIT_OK);
   }
-  void TearDown() override { std::free(mem_); }
+  void TearDown() override { munmap(mem_, len_); }
+
+  // Runs |op| in a forked child that dies (exit, no cleanup) when its step
+  // hook reaches |phase| at the |published| point for the |nth| time.
+  void DieAt(uint8_t phase, bool published,
+             const std::function<void(Inventory&)>& op, int nth = 1) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      struct Point {
+        uint8_t phase;
+        bool published;
+        int left;
+      } point{phase, published, nth};
+      Inventory child = *inv_;
+      child.set_step_hook_for_testing(
+          [](void* ctx, uint32_t, uint8_t ph, bool pub) {
+            auto* p = static_cast<Point*>(ctx);
+            if (ph == p->phase && pub == p->published && --p->left == 0) {
+              _exit(0);
+            }
+          },
+          &point);
+      op(child);
+      _exit(1);  // the hook never fired
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0) << "the child never reached the point";
+  }
+
+  // Makes the owner in this process call |fn| once, from inside its step
+  // at |phase| and |published|, then carry on.
+  void InterruptAt(uint8_t phase, bool published, std::function<void()> fn) {
+    interrupt_ = {phase, published, std::move(fn)};
+    inv_->set_step_hook_for_testing(
+        [](void* ctx, uint32_t, uint8_t ph, bool pub) {
+          auto* i = static_cast<Interrupt*>(ctx);
+          if (i->fn && ph == i->phase && pub == i->published) {
+            auto fn = std::move(i->fn);
+            i->fn = nullptr;
+            fn();
+          }
+        },
+        &interrupt_);
+  }
 
   Inventory::HoldRecord& Record(uint64_t hold) {
     return inv_->hold_records()[(hold & 0xfffff) - 1];
@@ -57,18 +115,25 @@ class Steps : public ::testing::Test {
     const auto st = Stats();
     EXPECT_EQ(st.added - st.removed, st.available + st.held + st.sold);
     EXPECT_EQ(st.held, inv_->HeldUnitsByScan("sku"));
+    EXPECT_EQ(inv_->StampsOfFreeRecords(), 0u);
   }
 
+  struct Interrupt {
+    uint8_t phase;
+    bool published;
+    std::function<void()> fn;
+  };
   size_t len_;
   void* mem_;
   std::optional<Inventory> inv_;
+  Interrupt interrupt_;
 };
 
 TEST_F(Steps, KilledAfterTakingStockBeforeMarkingHeld) {
   uint64_t hold;
   ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
   Rewind(hold, -1, kTake);  // the stock CAS happened; the advance did not
-  EXPECT_EQ(inv_->Census().stranded, 1u);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
   EXPECT_EQ(inv_->Expire(kNow), 0u);  // finalizes, nothing expires yet
   EXPECT_EQ(inv_->Census().held, 1u);
   EXPECT_EQ(Stats().available, 8u);
@@ -106,14 +171,16 @@ TEST_F(Steps, KilledAfterWinningTheReturnBeforeAnyStep) {
   ExpectClean();
 }
 
+// A process killed as its scrub starts leaves every step stamp of its
+// operation in place; rewinding its record to a step gives the window
+// "killed after that step's CAS, before advancing".
 TEST_F(Steps, ReturnStepsAreNotAppliedTwice) {
-  uint64_t hold;
-  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
-  ASSERT_EQ(inv_->Cancel(hold), EDGEKIT_OK);
-  const auto before = Stats();
-  // Killed after the stock step, before advancing; then after the buyer
-  // step, before freeing. Both stamps are still in their words.
   for (auto [offset, phase] : {std::pair{1, kReturn}, std::pair{2, kUnbuy}}) {
+    uint64_t hold;
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+    DieAt(kScrub, true, [hold](Inventory& inv) { (void)inv.Cancel(hold); });
+    const auto before = Stats();
+    EXPECT_EQ(before.available, 10u);
     Rewind(hold, offset, phase);
     inv_->Expire(kNow);
     const auto after = Stats();
@@ -131,52 +198,441 @@ TEST_F(Steps, SaleIsCountedOnceAndFinishedByAnyone) {
   inv_->Expire(kNow + 1000);  // past the TTL: a sale in progress is no hold
   EXPECT_EQ(Stats().sold, 1u);
   EXPECT_EQ(Stats().available, 9u);
-  Rewind(hold, 1, kSell);  // and killed after counting, before freeing
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  DieAt(kScrub, true,
+        [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  EXPECT_EQ(Stats().sold, 2u);
+  Rewind(hold, 1, kSell);  // and killed after counting, before advancing
   inv_->Expire(kNow);
-  EXPECT_EQ(Stats().sold, 1u);
-  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  EXPECT_EQ(Stats().sold, 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
   ExpectClean();
 }
 
 TEST_F(Steps, StockChangesAreLoggedOnce) {
-  ASSERT_EQ(inv_->AddStock("sku", 5), EDGEKIT_OK);
-  ASSERT_EQ(inv_->AddStock("sku", -4), EDGEKIT_OK);
-  const auto before = Stats();
-  ASSERT_EQ(before.added, 15u);
-  ASSERT_EQ(before.removed, 4u);
-  // Find the record of the last stock change: the only one used twice.
-  Inventory::HoldRecord* recs = inv_->hold_records();
-  for (uint32_t i = 0; i < 8; ++i) {
-    const uint64_t s = recs[i].state.load();
-    if (s == 0) continue;
-    const uint64_t gen = s >> 8;  // free at gen; set at gen-2, log at gen-1
-    for (auto [back, phase] :
-         {std::pair{2, kStockSet}, std::pair{1, kStockLog}}) {
+  for (auto [back, phase] :
+       {std::pair{2, kStockSet}, std::pair{1, kStockLog}}) {
+    DieAt(kScrub, true, [](Inventory& inv) { (void)inv.AddStock("sku", -4); });
+    const auto before = Stats();
+    Inventory::HoldRecord* recs = inv_->hold_records();
+    int scrubbing = 0;
+    for (uint32_t i = 0; i < 8; ++i) {
+      const uint64_t s = recs[i].state.load();
+      if ((s & 0xff) != kScrub) continue;
+      ++scrubbing;
+      const uint64_t gen = s >> 8;  // scrub at gen; set at gen-2, log gen-1
       recs[i].state.store(((gen - back) << 8) | phase);
-      inv_->Expire(kNow);
-      const auto after = Stats();
-      EXPECT_EQ(after.available, before.available);
-      EXPECT_EQ(after.added, before.added);
-      EXPECT_EQ(after.removed, before.removed);
-      ExpectClean();
     }
+    ASSERT_EQ(scrubbing, 1);
+    inv_->Expire(kNow);
+    const auto after = Stats();
+    EXPECT_EQ(after.available, before.available);
+    EXPECT_EQ(after.added, before.added);
+    EXPECT_EQ(after.removed, before.removed);
+    ExpectClean();
   }
+  EXPECT_EQ(Stats().available, 2u);
+  EXPECT_EQ(Stats().removed, 8u);
 }
 
-TEST_F(Steps, UnappliedStockChangeOfADeadOwnerStaysStrandedAndHarmless) {
-  ASSERT_EQ(inv_->AddStock("sku", 1), EDGEKIT_OK);
-  const auto before = Stats();
-  // A record claimed for a stock change whose owner died before its CAS:
-  // a new generation, so no stamp anywhere names it.
-  Inventory::HoldRecord& rec = inv_->hold_records()[7];
-  rec.state.store(((rec.state.load() >> 8) + 1) << 8 | kStockSet);
-  rec.where.store(0);
-  inv_->Expire(UINT64_MAX);
-  EXPECT_EQ(inv_->Census().stranded, 1u);
-  const auto after = Stats();
-  EXPECT_EQ(after.available, before.available);
-  EXPECT_EQ(after.added, before.added);
+// Killed in the middle of its scrub: expire finishes it.
+TEST_F(Steps, DiedWhileScrubbing) {
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  DieAt(kScrub, true,
+        [hold](Inventory& inv) { (void)inv.Confirm(hold, kNow); });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_UNKNOWN_HOLD);  // sold
+  inv_->Expire(kNow);
+  EXPECT_EQ(Stats().sold, 2u);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  ExpectClean();
 }
+
+// Every path an operation can end by retires its step stamps before its
+// record is freed: after each call, no counter word holds the plain stamp
+// of a free record.
+TEST_F(Steps, NoFreeRecordKeepsAStamp) {
+  auto clean = [&](const char* what) {
+    EXPECT_EQ(inv_->StampsOfFreeRecords(), 0u) << what;
+  };
+  uint64_t h, h2;
+  clean("set");
+  ASSERT_EQ(inv_->AddStock("sku", 5), EDGEKIT_OK);
+  clean("add");
+  ASSERT_EQ(inv_->AddStock("sku", -2), EDGEKIT_OK);
+  clean("remove");
+  ASSERT_EQ(inv_->AddStock("sku", -100), EDGEKIT_E_STOCK_RANGE);
+  clean("refused stock change");
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  clean("sale");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Cancel(h), EDGEKIT_OK);
+  clean("cancel");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Confirm(h, kNow + 100), EDGEKIT_E_HOLD_EXPIRED);
+  clean("late confirm");
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 1u);
+  clean("expired hold");
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &h2),
+            EDGEKIT_E_BUYER_LIMIT);
+  clean("buyer limit");
+  ASSERT_EQ(inv_->SetStock("sku", 1), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 2, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
+  clean("sold out");
+  // Sold out at the stock step, after the pre-check passed.
+  InterruptAt(kTake, true,
+              [&] { ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK); });
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
+  clean("sold out at the step");
+  ASSERT_EQ(inv_->SetStock("sku", 10), EDGEKIT_OK);
+  for (uint8_t phase : {kReserve, kTake}) {
+    InterruptAt(phase, true, [&] {
+      inv_->Expire(kNow + 100);
+      clean("declined");
+    });
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_OK);
+    clean("after a decline");
+    ASSERT_EQ(inv_->Cancel(h2), EDGEKIT_OK);
+  }
+  InterruptAt(kStockSet, true, [&] {
+    inv_->Expire(kNow);
+    clean("declined stock change");
+  });
+  ASSERT_EQ(inv_->AddStock("sku", 1), EDGEKIT_OK);
+  InterruptAt(kReserve, false, [&] {
+    inv_->Expire(kNow);
+    clean("revoked");
+  });
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h2), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Cancel(h2), EDGEKIT_OK);
+  ExpectClean();
+}
+
+TEST_F(Steps, TakenStockOfAnExpiredHoldIsFinalizedNotDeclined) {
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  Rewind(hold, -1, kTake);  // took the stock, died before marking it held
+  // Past the TTL, expire settles the step: it finds the owner's own stamp,
+  // so the units were taken, and returns them as an expired hold.
+  EXPECT_EQ(inv_->Expire(kNow + 100), 2u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_HOLD_EXPIRED);
+  ExpectClean();
+}
+
+// The window that used to strand a record: the buyer's unit counted, the
+// stock not yet taken.
+TEST_F(Steps, DiedAfterCountingBuyerBeforeTakingStock) {
+  DieAt(kTake, true, [](Inventory& inv) {
+    uint64_t h;
+    (void)inv.Acquire("sku", "alice", 2, kNow, 100, &h);
+  });
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  EXPECT_EQ(inv_->Census().stranded, 0u);
+  EXPECT_EQ(inv_->Expire(kNow + 99), 0u);  // its TTL has not passed
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 0u);  // declined: nothing was held
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+  // The buyer's whole limit is theirs again.
+  uint64_t h;
+  EXPECT_EQ(inv_->Acquire("sku", "alice", 3, kNow + 100, 100, &h), EDGEKIT_OK);
+}
+
+TEST_F(Steps, DiedBeforeCountingBuyer) {
+  DieAt(kReserve, true, [](Inventory& inv) {
+    uint64_t h;
+    (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+  });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow + 99);
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow + 100);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  ExpectClean();
+}
+
+// Claimed, fields not yet published: no counter touched, and nobody can
+// know the hold's expiry, so expire revokes it once it has not moved while
+// watched — at any time.
+TEST_F(Steps, DiedBetweenClaimAndPublish) {
+  for (uint8_t phase : {kReserve, kStockSet}) {
+    DieAt(phase, false, [phase](Inventory& inv) {
+      uint64_t h;
+      if (phase == kReserve) {
+        (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+      } else {
+        (void)inv.AddStock("sku", 3);
+      }
+    });
+  }
+  EXPECT_EQ(inv_->Census().in_flight, 2u);
+  inv_->Expire(kNow);
+  EXPECT_EQ(inv_->Census().free, 8u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  EXPECT_EQ(Stats().added, 10u);
+  ExpectClean();
+}
+
+TEST_F(Steps, DiedBeforeChangingStock) {
+  DieAt(kStockSet, true, [](Inventory& inv) { (void)inv.AddStock("sku", -3); });
+  EXPECT_EQ(inv_->Census().in_flight, 1u);
+  inv_->Expire(kNow);  // a stock change has no TTL: settled once stalled
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 10u);
+  EXPECT_EQ(st.removed, 0u);
+  ExpectClean();
+  ASSERT_EQ(inv_->AddStock("sku", -3), EDGEKIT_OK);
+  EXPECT_EQ(Stats().removed, 3u);
+}
+
+// A live owner descheduled at its stock CAS past its TTL: expire declines
+// the step through the stock word; the owner's CAS then fails on its own
+// declined stamp, and it starts over with the same (passed) expiry.
+TEST_F(Steps, OwnerResumesAfterItsTakeWasDeclined) {
+  InterruptAt(kTake, true, [&] {
+    EXPECT_EQ(inv_->Expire(kNow + 100), 0u);
+    EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);  // undone already
+    EXPECT_EQ(Stats().available, 10u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);  // counted once
+  EXPECT_EQ(Stats().available, 8u);                 // taken once
+  EXPECT_EQ(Stats().held, 2u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 100), EDGEKIT_E_HOLD_EXPIRED);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+}
+
+// As above, but before the owner resumes another acquire supersedes the
+// declined stamp: the owner sees a foreign stamp and its phase moved on,
+// which can only mean declined.
+TEST_F(Steps, OwnerResumesAfterItsDeclinedStampWasSuperseded) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    uint64_t other;
+    EXPECT_EQ(inv_->Acquire("sku", "bob", 1, kNow + 100, 100, &other),
+              EDGEKIT_OK);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 1u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);  // a real hold
+  EXPECT_EQ(Stats().sold, 2u);
+  inv_->Expire(kNow + 200);
+  EXPECT_EQ(Stats().available, 8u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 0u);
+  ExpectClean();
+}
+
+// As above, but before the owner resumes the stock word comes back to the
+// value the owner read (another hold is taken and cancelled, and scrubbed):
+// the word must still differ from what the owner read, or its stalled CAS
+// would take units for a record that is no longer its. This is why a scrub
+// retires a stamp rather than emptying it.
+TEST_F(Steps, OwnerResumesAfterItsWordCameBackToTheSameValue) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    uint64_t other;
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow + 100, 100, &other),
+              EDGEKIT_OK);
+    ASSERT_EQ(inv_->Cancel(other), EDGEKIT_OK);
+    EXPECT_EQ(Stats().available, 10u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(Stats().available, 8u);
+  EXPECT_EQ(Stats().held, 2u);
+  EXPECT_EQ(inv_->Census().held, 1u);  // the units are in a live hold
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);
+  EXPECT_EQ(Stats().sold, 2u);
+  ExpectClean();
+}
+
+// Declined while sold out and while not: either way the owner's answer is
+// its own reading, never a unit it did not take.
+TEST_F(Steps, OwnerResumesAfterItsTakeWasDeclinedWhenSoldOut) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 100);
+    ASSERT_EQ(inv_->SetStock("sku", 1), EDGEKIT_OK);
+  });
+  uint64_t hold;
+  EXPECT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold),
+            EDGEKIT_E_SOLD_OUT);
+  EXPECT_EQ(hold, 0u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(Stats().available, 1u);
+  ExpectClean();
+}
+
+TEST_F(Steps, OwnerResumesAfterItsReserveWasDeclined) {
+  InterruptAt(kReserve, true, [&] {
+    inv_->Expire(kNow + 100);
+    EXPECT_EQ(inv_->Census().free, 8u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 3, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 3u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Cancel(hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  ExpectClean();
+}
+
+TEST_F(Steps, ExpireLeavesALiveUnexpiredOwnerAlone) {
+  InterruptAt(kTake, true, [&] {
+    inv_->Expire(kNow + 99);
+    EXPECT_EQ(inv_->Census().in_flight, 1u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 99), EDGEKIT_OK);
+  ExpectClean();
+}
+
+TEST_F(Steps, OwnerRevokedBeforePublishingStartsOver) {
+  InterruptAt(kReserve, false, [&] {
+    inv_->Expire(kNow);  // watches the claim, sees it stall, revokes it
+    EXPECT_EQ(inv_->Census().free, 8u);
+  });
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  EXPECT_EQ(Stats().available, 9u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_OK);
+  ExpectClean();
+}
+
+TEST_F(Steps, StockChangeDeclinedMidStepIsRetriedOnce) {
+  InterruptAt(kStockSet, true, [&] {
+    inv_->Expire(kNow);
+    EXPECT_EQ(Stats().added, 10u);
+  });
+  ASSERT_EQ(inv_->AddStock("sku", 4), EDGEKIT_OK);
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 14u);
+  EXPECT_EQ(st.added, 14u);
+  ExpectClean();
+  InterruptAt(kStockSet, true, [&] { inv_->Expire(kNow); });
+  ASSERT_EQ(inv_->SetStock("sku", 6), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, 6u);
+  EXPECT_EQ(Stats().removed, 8u);
+  ExpectClean();
+}
+
+// Stale stamps across generation wrap-around. With one hold record, every
+// operation cycles it; a stock word keeps 11 generation bits of a stamp. A
+// step of a quiet SKU whose record comes back 2^11 (or 2^12) generations
+// later, to the same phase on the same word, must still be applied: a
+// stamp left from the record's earlier operation would say it already was.
+class Wrap : public ::testing::TestWithParam<uint64_t> {
+ protected:
+  void SetUp() override {
+    Config c;
+    c.max_holds = 1;
+    c.max_skus = 8;
+    c.max_buyers = 64;
+    len_ = *Inventory::RegionSize(c);
+    mem_ = std::aligned_alloc(64, (len_ + 63) & ~size_t{63});
+    inv_.emplace(*Inventory::Format(mem_, len_, c));
+    ASSERT_EQ(inv_->SetStock("busy", 1000), EDGEKIT_OK);
+    ASSERT_EQ(inv_->SetStock("quiet", 100), EDGEKIT_OK);
+  }
+  void TearDown() override { std::free(mem_); }
+
+  uint64_t FreeGen() {
+    const uint64_t s = inv_->hold_records()[0].state.load();
+    EXPECT_EQ(s & 0xff, 0u);  // between operations the record is free
+    return s >> 8;
+  }
+  // Other work on "busy" until the record is free at generation |target|:
+  // acquire and cancel while far from it, then stock changes that succeed
+  // or are refused, whose costs differ by one generation.
+  void CycleTo(uint64_t target) {
+    uint64_t g = FreeGen();
+    ASSERT_EQ(inv_->AddStock("busy", -1'000'000), EDGEKIT_E_STOCK_RANGE);
+    const uint64_t refused = FreeGen() - g;
+    g += refused;
+    ASSERT_EQ(inv_->AddStock("busy", 1), EDGEKIT_OK);
+    const uint64_t changed = FreeGen() - g;
+    ASSERT_EQ(changed, refused + 1);
+    for (g = FreeGen(); g + 20 < target; g = FreeGen()) {
+      uint64_t h;
+      ASSERT_EQ(inv_->Acquire("busy", "w", 1, kNow, 100, &h), EDGEKIT_OK);
+      ASSERT_EQ(inv_->Cancel(h), EDGEKIT_OK);
+    }
+    ASSERT_GE(target - g, 2 * refused);
+    while (g < target) {
+      if ((target - g) % refused == 0) {
+        ASSERT_EQ(inv_->AddStock("busy", -1'000'000), EDGEKIT_E_STOCK_RANGE);
+      } else {
+        ASSERT_EQ(inv_->AddStock("busy", 1), EDGEKIT_OK);
+      }
+      g = FreeGen();
+    }
+    ASSERT_EQ(g, target);
+  }
+  void ExpectConserved(const char* sku) {
+    edgekit_stock_stats st;
+    ASSERT_EQ(inv_->Stats(sku, &st), EDGEKIT_OK);
+    EXPECT_EQ(st.added - st.removed, st.available + st.held + st.sold) << sku;
+    EXPECT_EQ(st.held, 0u) << sku;
+  }
+  edgekit_stock_stats Stats(const char* sku) {
+    edgekit_stock_stats st;
+    EXPECT_EQ(inv_->Stats(sku, &st), EDGEKIT_OK);
+    return st;
+  }
+
+  size_t len_;
+  void* mem_;
+  std::optional<Inventory> inv_;
+};
+
+TEST_P(Wrap, QuietStockChangeIsCountedAfterTheRecordCycled) {
+  const uint64_t before = FreeGen();
+  ASSERT_EQ(inv_->AddStock("quiet", 10), EDGEKIT_OK);
+  CycleTo(before + GetParam());  // the next claim is GetParam() later
+  ASSERT_EQ(inv_->AddStock("quiet", 5), EDGEKIT_OK);
+  EXPECT_EQ(Stats("quiet").added, 115u);
+  EXPECT_EQ(Stats("quiet").available, 115u);
+  ExpectConserved("quiet");
+  ExpectConserved("busy");
+}
+
+TEST_P(Wrap, QuietSaleIsCountedAfterTheRecordCycled) {
+  uint64_t h;
+  const uint64_t before = FreeGen();
+  ASSERT_EQ(inv_->Acquire("quiet", "b1", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  CycleTo(before + GetParam());
+  ASSERT_EQ(inv_->Acquire("quiet", "b2", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  EXPECT_EQ(Stats("quiet").sold, 2u);
+  EXPECT_EQ(Stats("quiet").available, 98u);
+  EXPECT_EQ(inv_->BuyerUnits("quiet", "b2"), 1u);
+  ExpectConserved("quiet");
+  ExpectConserved("busy");
+}
+
+INSTANTIATE_TEST_SUITE_P(Generations, Wrap,
+                         ::testing::Values(2047, 2048, 4095, 4096));
 
 }  // namespace
 }  // namespace edgekit::inventory

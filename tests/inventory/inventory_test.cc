@@ -483,16 +483,40 @@ TEST(Holds, ExpireReturnsUnitsOnceAndIsIdempotent) {
   r.ExpectConserved("sku");
 }
 
-TEST(Holds, HugeTtlSaturates) {
+// A TTL of up to a year is legal and its hold lasts exactly that long; a
+// longer one (and a clock past year 2286) is refused, so no expiry can ever
+// read as the records' "never" value.
+TEST(Holds, TtlIsCappedAtAYear) {
+  constexpr uint64_t kYearMs = 31'536'000'000;
   Region r;
   ASSERT_EQ(r.Set("sku", 1), EDGEKIT_OK);
-  uint64_t h;
-  ASSERT_EQ(r.Acquire("sku", "alice", 1, &h, kNow, UINT64_MAX), EDGEKIT_OK);
+  uint64_t h = 1;
+  for (uint64_t ttl : {kYearMs + 1, uint64_t{1} << 44, UINT64_MAX}) {
+    EXPECT_EQ(r.Acquire("sku", "alice", 1, &h, kNow, ttl),
+              EDGEKIT_E_INVALID_ARGUMENT)
+        << ttl;
+    EXPECT_EQ(h, 0u);
+  }
+  EXPECT_EQ(r.Acquire("sku", "alice", 1, &h, 10'000'000'000'001, 1000),
+            EDGEKIT_E_INVALID_ARGUMENT);
+  ASSERT_EQ(r.Acquire("sku", "alice", 1, &h, kNow, kYearMs), EDGEKIT_OK);
   uint64_t returned = 1;
-  ASSERT_EQ(edgekit_inventory_expire(r.inv(), &returned, UINT64_MAX - 1),
+  ASSERT_EQ(edgekit_inventory_expire(r.inv(), &returned, kNow + kYearMs - 1),
             EDGEKIT_OK);
   EXPECT_EQ(returned, 0u);
-  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), h, UINT64_MAX - 1), EDGEKIT_OK);
+  ASSERT_EQ(edgekit_inventory_expire(r.inv(), &returned, kNow + kYearMs),
+            EDGEKIT_OK);
+  EXPECT_EQ(returned, 1u);
+  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), h, kNow),
+            EDGEKIT_E_HOLD_EXPIRED);
+  // The largest legal expiry, at the largest legal clock.
+  ASSERT_EQ(r.Acquire("sku", "alice", 1, &h, 10'000'000'000'000, kYearMs),
+            EDGEKIT_OK);
+  ASSERT_EQ(edgekit_inventory_expire(r.inv(), &returned,
+                                     10'000'000'000'000 + kYearMs),
+            EDGEKIT_OK);
+  EXPECT_EQ(returned, 1u);
+  r.ExpectConserved("sku");
 }
 
 TEST(Holds, ForgedAndStaleIdsAreUnknown) {
