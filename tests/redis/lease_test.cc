@@ -286,6 +286,24 @@ void RunSale(LeaseTest* t, const std::string& sale, uint64_t stop_at) {
         AgentArgs(*nodes.back(), "node" + std::to_string(i), sale,
                   {"--block", "50", "--low", "10", "--interval-ms", "2"})));
   }
+  // Every agent takes its first block (3 x 50 of the 1000) before anyone
+  // buys, so "every node took part" below does not hang on scheduling: under
+  // ASan two nodes could otherwise sell the whole sale first.
+  const auto lease_deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool all_leased = true;
+  for (const auto& node : nodes) {
+    while (node->Stats("sku").added == 0 &&
+           std::chrono::steady_clock::now() < lease_deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    all_leased &= node->Stats("sku").added > 0;
+  }
+  if (!all_leased) {
+    for (pid_t pid : agents) kill(pid, SIGKILL);
+    for (pid_t pid : agents) Wait(pid);
+    FAIL() << "an agent never leased its first block";
+  }
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> total{0};
   std::vector<std::thread> buyers;
