@@ -77,7 +77,7 @@ line("CAS decrement, 2 processes", "BM_Floor_CasDecrement_TwoProcesses/4000000/i
 print("-- inventory (ratio = floor rate / our rate: how many floors one op costs)")
 line("stock step alone, 1 thread", "BM_StockStep",
      "BM_Floor_CasDecrement", "1-thread CAS floor")
-line("stock step alone, 2 processes, one SKU", "BM_StockStep_TwoProcesses/4000000/iterations:3/manual_time",
+line("stock step alone, 2 processes, 1 SKU, 2 lanes", "BM_StockStep_TwoProcesses/4000000/iterations:3/manual_time",
      "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time", "2-process CAS floor")
 print(f"{'':44s} oversold units over all repetitions: {sum(oversold.get('BM_StockStep_TwoProcesses/4000000/iterations:3/manual_time', [0]))}"
       + ("" if errors == 0 else f"   ({errors} runs FAILED the unit check)"))

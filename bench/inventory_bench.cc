@@ -237,11 +237,12 @@ std::vector<std::string> Buyers(uint64_t n, uint64_t offset) {
   return v;
 }
 
-// Acquire's stock step alone (Inventory::StockStep): the stamped CAS that
+// Acquire's stock step alone (Inventory::StockStep): choosing the lane or
+// central count, refilling the lane in blocks, and the stamped CAS that
 // takes one unit, with finalize-before-supersede of the stamp it replaces
-// and the advance of its own record's phase — what every acquire does to
-// the SKU's available word, without the lookups, the buyer step or the
-// confirm around it. One record per writer, prepared once.
+// and the advance of its own record's phase — what every acquire does for
+// its stock, without the lookups, the buyer step or the confirm around it.
+// Prepared records per writer; transfers claim records as acquires do.
 void BM_StockStep(benchmark::State& state) {
   Sale sale(BenchConfig(64), false);
   sale.Stock("sku-hot");
@@ -257,7 +258,9 @@ void BM_StockStep(benchmark::State& state) {
 BENCHMARK(BM_StockStep);
 
 // The goal: two processes decrementing one SKU's stock, next to the
-// two-process floor. Each repetition stocks exactly the units both will
+// two-process floor (one line both write). Each process has its own lane,
+// as workers on two CPUs do, and the last units are gathered back from the
+// other's lane. Each repetition stocks exactly the units both will
 // take, then checks that every step succeeded, nothing is left, and one
 // more step is refused: not a unit oversold (counter "oversold").
 void BM_StockStep_TwoProcesses(benchmark::State& state) {

@@ -788,10 +788,13 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
   AdvanceTo(rec, state, kFree);
 }
 
+// AllocHold claims a free record for |phase|, searching from the one that
+// the mixed 64-bit |start| maps to (multiply-shift: no division).
 bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
-  uint32_t i = static_cast<uint32_t>(start % n);
+  uint32_t i = static_cast<uint32_t>(
+      (static_cast<unsigned __int128>(start) * n) >> 64);
   for (uint32_t k = 0; k < n; ++k) {
     uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
     if (PhaseOf(s) == kFree) {
@@ -1347,7 +1350,7 @@ bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
     const uint64_t pair = i == 0 ? ln : 0;
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(b.index + i, kReserve, &index, &state) ||
+    if (!AllocHold(Mix(b.index + i), kReserve, &index, &state) ||
         !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
                  MakeWhat(kNever, pair, Gen(state))) ||
         OwnerStep(index, state, &b.values[0], kBuyerBits,
