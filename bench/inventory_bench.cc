@@ -246,7 +246,9 @@ void BM_StockStep(benchmark::State& state) {
   Sale sale(BenchConfig(64), false);
   sale.Stock("sku-hot");
   Inventory::BenchStep step;
-  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), &step)) std::abort();
+  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), 1, &step)) {
+    std::abort();
+  }
   for (auto _ : state) {
     if (!sale.inv->StockStep(step)) std::abort();
   }
@@ -266,8 +268,9 @@ void BM_StockStep_TwoProcesses(benchmark::State& state) {
     std::abort();
   }
   Inventory::BenchStep steps[2];
-  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), &steps[0]) ||
-      !sale.inv->PrepareStockStep("sku-hot", BuyerId(1), &steps[1])) {
+  // One lane each, as two workers on two CPUs have.
+  if (!sale.inv->PrepareStockStep("sku-hot", BuyerId(0), 1, &steps[0]) ||
+      !sale.inv->PrepareStockStep("sku-hot", BuyerId(1), 2, &steps[1])) {
     std::abort();
   }
   const int64_t n = state.range(0);

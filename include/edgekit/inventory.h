@@ -40,10 +40,24 @@
  * worker died before taking the stock, and drops a stock change whose
  * worker died before making it. No crash leaves a record behind.
  *
+ * Stock lanes. Workers selling one hot SKU on different CPUs would all
+ * write its available count, one cache line bouncing between cores on every
+ * acquire. So each SKU also has 8 lanes, one per group of CPUs (CPU number
+ * modulo 8): while the SKU's central count is plentiful (at least 128
+ * units), an acquire refills its CPU's lane with a block (1/16 of the
+ * central count, at most 256 units) and takes from the lane; a confirm
+ * counts the sale there too. Units move between the central count and a
+ * lane as crash-safely as any other step. A lane is a cache, not a share:
+ * available and sold in edgekit_inventory_stats include every lane, and an
+ * acquire that finds the central count short gathers every lane back
+ * before it answers sold out, so no unit sits idle in the lane of a worker
+ * that stopped selling.
+ *
  * Memory: one header (128 bytes) plus, per configured capacity, slots at a
  * load of at most 80% (1.25 slots per record):
  *   SKU record     8 + round8(4 + max_sku_len) + 40 bytes, rounded up to
- *                  whole 64-byte lines so SKUs never share one (128 default)
+ *                  whole 64-byte lines so SKUs never share one (128 default),
+ *                  plus 8 lanes of 64 bytes (640 bytes in all by default)
  *   buyer record   8 + round8(8 + max_buyer_len) + 8 bytes: 64 bytes with
  *                  the default max_buyer_len of 40 (one (SKU, buyer) pair)
  *   hold record    64 bytes
@@ -139,7 +153,11 @@ EDGEKIT_API void edgekit_inventory_free(edgekit_inventory* inv);
 
 /* edgekit_inventory_set_stock makes |available| units of |sku| available,
  * creating the SKU if needed, and counts the difference as added or removed.
- * Units in holds are unaffected. EDGEKIT_E_NO_SPACE if the SKU table or the
+ * Units in holds are unaffected. Units in lanes count as available: it
+ * gathers them back first, and sets the central count to |available| minus
+ * what is in lanes when it applies (exact unless a lane is being refilled at
+ * that moment, which only happens while a sale runs; to change stock during
+ * a sale, use edgekit_inventory_add_stock, which is always exact). EDGEKIT_E_NO_SPACE if the SKU table or the
  * hold records are full; EDGEKIT_E_STOCK_RANGE if |available| or the
  * cumulative added count would exceed 2^32 - 1. */
 EDGEKIT_API edgekit_status edgekit_inventory_set_stock(edgekit_inventory* inv,
@@ -148,8 +166,9 @@ EDGEKIT_API edgekit_status edgekit_inventory_set_stock(edgekit_inventory* inv,
                                                        uint64_t available);
 
 /* edgekit_inventory_add_stock adds |delta| units (a lease grant) or, if
- * negative, removes -|delta| units (a lease given back). Removing more than
- * is available, or growing past 2^32 - 1, returns EDGEKIT_E_STOCK_RANGE and
+ * negative, removes -|delta| units (a lease given back), gathering units
+ * back from lanes if the central count is short. Removing more than is
+ * available, or growing past 2^32 - 1, returns EDGEKIT_E_STOCK_RANGE and
  * changes nothing. Otherwise as edgekit_inventory_set_stock. */
 EDGEKIT_API edgekit_status edgekit_inventory_add_stock(edgekit_inventory* inv,
                                                        const char* sku,
@@ -182,13 +201,16 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  *                               year (31,536,000,000 ms), or |now_ms| past
  *                               10^13 (year 2286);
  *   EDGEKIT_E_UNKNOWN_SKU       the SKU has never had stock;
- *   EDGEKIT_E_SOLD_OUT          fewer than |qty| units available;
+ *   EDGEKIT_E_SOLD_OUT          fewer than |qty| units available, lanes
+ *                               included (an acquire whose units keep being
+ *                               taken from under it by other workers also
+ *                               answers this after 8 tries);
  *   EDGEKIT_E_BUYER_LIMIT       the buyer's held and bought units plus |qty|
  *                               would exceed the SKU's buyer limit;
  *   EDGEKIT_E_NO_SPACE          the buyer table or the hold records are full
  *                               (nothing is evicted to make room).
  * On any failure nothing is held and |*out_hold| is 0. A sold-out answer
- * costs one table lookup and one load. A call that stalls mid-way past its
+ * costs one table lookup and ten loads of lines nobody writes any more. A call that stalls mid-way past its
  * own expiry (a descheduled worker) may have its attempt rolled back by
  * edgekit_inventory_expire in another process; it then starts over, and
  * the hold it returns is already expired. */

@@ -8,9 +8,10 @@
 //    the value in its high bits and, in its low bits, a *stamp* naming the
 //    hold record (index + low generation bits) whose step last changed it,
 //    plus a *declined* flag (6.). Per SKU: available, sold, added, removed
-//    (32-bit values); per (SKU, buyer): units counted against the limit
-//    (16-bit value). `held` is not stored; it is added - removed -
-//    available - sold.
+//    (32-bit values), and available and sold again in each of its lanes
+//    (8.); per (SKU, buyer): units counted against the limit (16-bit
+//    value). `held` is not stored; it is added - removed - available - sold,
+//    available and sold summed over the central count and the lanes.
 //
 // 2. Every operation is a hold record (64 bytes) whose state word
 //    (generation << 8 | phase) moves through phases; each phase changes
@@ -25,7 +26,11 @@
 //                → kScrub
 //      stock     kStockSet (available := n) → kStockLog (added or removed += d)
 //      → kScrub    ↘ refused or declined: kScrub
+//      transfer  kDrain (source -= b) → kFill (destination += b) → kScrub
+//                  ↘ refused or declined: kScrub
 //      and every operation ends  kScrub (retire its stamps, 7.) → kFree
+//    A hold's take, return and sale go to one *pair* of available and sold
+//    words, named in its |what|: the SKU's central pair or one of its lanes.
 //
 // 3. Publishing. The owner claims a free record with a CAS on its state,
 //    then installs its fields — |what| (expiry, or a stock change's amount)
@@ -57,6 +62,7 @@
 //    expiry, written before its first step, has passed; a stock change's
 //    once it has not moved while expire watched it; there is no clock for
 //    those):
+//    (A transfer's drain is settled like a stock change.)
 //    - unpublished (the owner died or stalls between its claim and its
 //      install of |who|): expire revokes the claim by installing a revoked
 //      |who| with the claim's tag, then frees the record. The owner's own
@@ -122,16 +128,27 @@
 //      expire. A late helper CAS of a finished step cannot put a plain
 //      stamp back: it expects the word as it was before the step.
 //
+// 8. Lanes. Each SKU has kLanes lanes besides its central count, each an
+//    available and a sold word on a cache line of its own; an acquire uses
+//    the lane of its CPU. Units enter and leave a lane only by a transfer
+//    (a record like any other, so 1.-7. hold for it), between the lane and
+//    the central count: a block into the lane while the central count is
+//    plentiful, everything back (a gather) when an acquire or a stock change
+//    finds the central count short. A lane is only where units wait, never
+//    whose they are, so nothing depends on which lane a caller picks.
+//
 // The stamp keeps 11 (stock words) or 27 (buyer words) generation bits and
-// a |who| tag 17; |what| 20. With 7., a stale value can be mistaken for a
+// a |who| tag 17; |what| 15. With 7., a stale value can be mistaken for a
 // live one only by a stalled CAS: one that read (v, s), where s names
 // record r at generation g, and stalls while r cycles 2^11 (2^27 on a
-// buyer word; 2^17, 2^20 for the field tags) generations and writes s
+// buyer word; 2^17, 2^15 for the field tags) generations and writes s
 // again — the same step or retired stamp, at g modulo 2^11 — into the same
 // word while it holds the same value v. We accept that (it needs hundreds
 // of operations through one record while one CAS stalls).
 
 #include "inventory/inventory.h"
+
+#include <sched.h>
 
 #include <cstring>
 #include <new>
@@ -180,10 +197,12 @@ inline uint8_t Next(uint8_t phase) {
       return kUnbuy;
     case kStockSet:
       return kStockLog;
+    case kDrain:
+      return kFill;
     case kScrub:
       return kFree;
     default:
-      return kScrub;  // kUndo, kUnbuy, kSell, kStockLog
+      return kScrub;  // kUndo, kUnbuy, kSell, kStockLog, kFill
   }
 }
 // Where an owner step goes when it is refused or declined: nothing to undo
@@ -193,14 +212,16 @@ inline uint8_t NotTaken(uint8_t phase) {
 }
 
 inline bool Waits(uint8_t phase) {
-  return phase != kFree && phase != kHeld && phase <= kStockLog;
+  return (phase != kFree && phase != kHeld && phase <= kStockLog) ||
+         phase == kDrain || phase == kFill;
 }
 inline bool OwnerOnly(uint8_t phase) {
-  return phase == kReserve || phase == kTake || phase == kStockSet;
+  return phase == kReserve || phase == kTake || phase == kStockSet ||
+         phase == kDrain;
 }
 // The first step of an operation: the record's fields may not be published.
 inline bool FirstStep(uint8_t phase) {
-  return phase == kReserve || phase == kStockSet;
+  return phase == kReserve || phase == kStockSet || phase == kDrain;
 }
 inline int BitsFor(uint8_t phase) {
   return phase == kReserve || phase == kUndo || phase == kUnbuy ? kBuyerBits
@@ -233,8 +254,11 @@ inline bool IsPlainStampOf(uint64_t stamp, uint32_t index, int bits) {
 // of the claim's generation:
 //   who   slot (31 bits: the buyer slot of a hold, the SKU slot of a stock
 //         change; all ones = revoked) | qty (16 bits) | tag (17 bits)
-//   what  expiry of a hold, or amount | kRemovalFlag of a stock change
-//         (44 bits; a hold's all-ones expiry never passes) | tag (20 bits)
+//   what  value (44 bits): the expiry of a hold (all ones never passes),
+//         amount | kRemovalFlag of a stock change, amount | kToCentral |
+//         kTransferFlag of a transfer | pair (5 bits): the lane a hold takes
+//         from and returns to (0: the SKU's central count), or the lane a
+//         transfer fills or drains | tag (15 bits)
 // A hold's SKU slot is not stored: it prefixes its buyer record's key.
 constexpr int kSlotBits = 31;
 constexpr uint64_t kSlotMask = (uint64_t{1} << kSlotBits) - 1;
@@ -243,6 +267,11 @@ constexpr int kWhoTagShift = kSlotBits + kBuyerBits;
 constexpr int kWhatBits = 44;
 constexpr uint64_t kWhatMask = (uint64_t{1} << kWhatBits) - 1;
 constexpr uint64_t kNever = kWhatMask;
+constexpr int kPairBits = 5;
+constexpr int kWhatTagShift = kWhatBits + kPairBits;
+constexpr uint64_t kToCentral = uint64_t{1} << 32;  // a transfer's direction
+constexpr uint64_t kTransferFlag = uint64_t{1} << 33;
+static_assert(kLanes < (1u << kPairBits), "lane numbers must fit a pair");
 static_assert(kMaxNowMs + kMaxHoldTtlMs < kNever,
               "a hold's expiry must never read as never");
 
@@ -265,10 +294,14 @@ inline bool Unpublished(uint8_t phase, uint64_t gen, uint64_t who) {
   return FirstStep(phase) &&
          (!WhoIsFor(who, gen) || WhoSlot(who) == kRevokedSlot);
 }
-inline uint64_t MakeWhat(uint64_t value, uint64_t gen) {
-  return (gen << kWhatBits) | value;
+inline uint64_t MakeWhat(uint64_t value, uint64_t pair, uint64_t gen) {
+  return (gen << kWhatTagShift) | (pair << kWhatBits) | value;
 }
 inline uint64_t WhatValue(uint64_t what) { return what & kWhatMask; }
+inline uint64_t WhatPair(uint64_t what) {
+  return (what >> kWhatBits) & ((uint64_t{1} << kPairBits) - 1);
+}
+inline uint64_t WhatAmount(uint64_t what) { return what & 0xffffffff; }
 inline bool Expired(uint64_t what, uint64_t now_ms) {
   const uint64_t expiry = WhatValue(what);
   return expiry != kNever && now_ms >= expiry;
@@ -314,7 +347,7 @@ absl::Status Validate(const Config& c) {
 }
 
 struct Offsets {
-  size_t skus, buyers, holds, rates, size;
+  size_t skus, lanes, buyers, holds, rates, size;
   bool ok;
 };
 
@@ -322,6 +355,7 @@ Offsets LayoutFor(const Config& c, const Shapes& s) {
   region::Layout l;
   Offsets o;
   o.skus = l.Add(region::TableBytes(s.skus));
+  o.lanes = l.AddArray(s.skus.num_slots * kLanes, 64);
   o.buyers = l.Add(region::TableBytes(s.buyers));
   o.holds = l.AddArray(c.max_holds, sizeof(Inventory::HoldRecord));
   o.rates = l.Add(region::TableBytes(s.rates));
@@ -418,6 +452,12 @@ absl::StatusOr<Inventory> Inventory::Build(void* mem, size_t len,
     region::Table::Format(base + o.skus, shapes.skus);
     region::Table::Format(base + o.buyers, shapes.buyers);
     region::Table::Format(base + o.rates, shapes.rates);
+    for (uint64_t i = 0; i < shapes.skus.num_slots * kLanes; ++i) {
+      auto* ln = new (base + o.lanes + i * sizeof(Lane)) Lane;
+      ln->avail.store(0, std::memory_order_relaxed);
+      ln->sold.store(0, std::memory_order_relaxed);
+      for (auto& w : ln->unused) w.store(0, std::memory_order_relaxed);
+    }
     for (uint32_t i = 0; i < config.max_holds; ++i) {
       auto* rec = new (base + o.holds + i * sizeof(HoldRecord)) HoldRecord;
       rec->state.store(0, std::memory_order_relaxed);
@@ -434,6 +474,7 @@ absl::StatusOr<Inventory> Inventory::Build(void* mem, size_t len,
   inv.buyers_ = region::Table(base + o.buyers, shapes.buyers);
   inv.rates_ = region::Table(base + o.rates, shapes.rates);
   inv.holds_ = std::launder(reinterpret_cast<HoldRecord*>(base + o.holds));
+  inv.lanes_ = std::launder(reinterpret_cast<Lane*>(base + o.lanes));
   return inv;
 }
 
@@ -490,6 +531,23 @@ uint64_t Inventory::SkuOf(uint64_t buyer_slot) const {
   return sku_slot;
 }
 
+std::atomic<uint64_t>* Inventory::PairWord(uint64_t sku_slot, uint64_t pair,
+                                           int which) const {
+  if (sku_slot >= skus_.num_slots() || pair > kLanes) return nullptr;
+  if (pair == 0) return &skus_.values(sku_slot)[which];
+  Lane& l = lane(sku_slot, static_cast<uint32_t>(pair));
+  return which == kSold ? &l.sold : &l.avail;
+}
+
+uint64_t Inventory::LaneSum(uint64_t sku_slot) const {
+  uint64_t units = 0;
+  for (uint32_t l = 1; l <= kLanes; ++l) {
+    units += ValueOf(lane(sku_slot, l).avail.load(std::memory_order_acquire),
+                     kStockBits);
+  }
+  return units;
+}
+
 // Target is the counter word the step of |rec| in |state| changes, or NULL
 // if there is none: a first step whose fields are not published for this
 // claim (or were revoked), or a corrupted region.
@@ -506,11 +564,10 @@ std::atomic<uint64_t>* Inventory::Target(uint64_t state,
       return slot < buyers_.num_slots() ? &buyers_.values(slot)[0] : nullptr;
     case kTake:
     case kReturn:
-    case kSell: {
-      const uint64_t sku = SkuOf(slot);
-      if (sku >= skus_.num_slots()) return nullptr;
-      return &skus_.values(sku)[phase == kSell ? kSold : kAvail];
-    }
+    case kSell:
+      return PairWord(SkuOf(slot),
+                      WhatPair(rec.what.load(std::memory_order_acquire)),
+                      phase == kSell ? kSold : kAvail);
     case kStockSet:
       return slot < skus_.num_slots() ? &skus_.values(slot)[kAvail] : nullptr;
     case kStockLog: {
@@ -518,6 +575,16 @@ std::atomic<uint64_t>* Inventory::Target(uint64_t state,
       const bool removal =
           rec.what.load(std::memory_order_acquire) & kRemovalFlag;
       return &skus_.values(slot)[removal ? kRemoved : kAdded];
+    }
+    case kDrain:
+    case kFill: {
+      // A transfer drains its source and fills its destination: its lane
+      // and the SKU's central count, in the direction kToCentral says.
+      const uint64_t what = rec.what.load(std::memory_order_acquire);
+      const uint64_t pair = WhatPair(what);
+      if (pair == 0) return nullptr;
+      const bool lane_side = (phase == kDrain) == ((what & kToCentral) != 0);
+      return PairWord(slot, lane_side ? pair : 0, kAvail);
     }
     default:
       return nullptr;
@@ -650,8 +717,8 @@ void Inventory::Help(uint32_t index) const {
       continue;
     }
     const uint64_t qty =
-        phase == kStockLog
-            ? WhatValue(rec.what.load(std::memory_order_acquire)) & 0xffffffff
+        phase == kStockLog || phase == kFill
+            ? WhatAmount(rec.what.load(std::memory_order_acquire))
             : WhoQty(rec.who.load(std::memory_order_acquire));
     const bool subtract = phase == kUndo || phase == kUnbuy;
     const uint64_t max = MaxValue(bits);
@@ -666,9 +733,10 @@ void Inventory::Help(uint32_t index) const {
 
 // Scrub retires the plain stamps of record |index|, in kScrub in |state|,
 // from every counter word its operation may have written — a hold's buyer
-// word and its SKU's available and sold words; a stock change's SKU's
-// available, added and removed words (a hold has qty >= 1, a stock change
-// 0; a revoked claim wrote nothing) — then frees the record. A retired
+// word and its pair's available and sold words; a stock change's SKU's
+// available, added and removed words; a transfer's central and lane
+// available words (a hold has qty >= 1, a stock change or transfer 0; a
+// revoked claim wrote nothing) — then frees the record. A retired
 // stamp is the record's stamp at the kScrub generation with the declined
 // flag, value unchanged: no step ever waits at that generation, and unlike
 // an empty stamp it is a word no stalled CAS can have read (top of file).
@@ -677,6 +745,7 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
   HoldRecord& rec = hold(index);
   Hook(index, state, /*published=*/true);
   const uint64_t who = rec.who.load(std::memory_order_acquire);
+  const uint64_t what = rec.what.load(std::memory_order_acquire);
   const uint64_t slot = WhoSlot(who);
   std::atomic<uint64_t>* words[3] = {nullptr, nullptr, nullptr};
   int bits[3] = {kStockBits, kStockBits, kStockBits};
@@ -688,10 +757,11 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
       bits[0] = kBuyerBits;
     }
     const uint64_t sku = SkuOf(slot);
-    if (sku < skus_.num_slots()) {
-      words[1] = &skus_.values(sku)[kAvail];
-      words[2] = &skus_.values(sku)[kSold];
-    }
+    words[1] = PairWord(sku, WhatPair(what), kAvail);
+    words[2] = PairWord(sku, WhatPair(what), kSold);
+  } else if (what & kTransferFlag) {
+    words[0] = PairWord(slot, 0, kAvail);
+    if (WhatPair(what) != 0) words[1] = PairWord(slot, WhatPair(what), kAvail);
   } else if (slot < skus_.num_slots()) {
     words[0] = &skus_.values(slot)[kAvail];
     words[1] = &skus_.values(slot)[kAdded];
@@ -781,10 +851,10 @@ bool Inventory::Stalled(const HoldRecord& rec, uint64_t state,
 }
 
 // Settle decides, without the owner, an owner step that has waited too
-// long: a hold's once its expiry has passed, a stock change's once it has
-// not moved while we watched (Stalled). An unpublished first step is
-// revoked through |who|; a published one is declined through its counter
-// word (Decline). Either way the owner, if alive, finds out on its next
+// long: a hold's once its expiry has passed, a stock change's or a
+// transfer's once it has not moved while we watched (Stalled). An unpublished
+// first step is revoked through |who|; a published one is declined through its
+// counter word (Decline). Either way the owner, if alive, finds out on its next
 // CAS and starts over; nothing it counted is lost.
 void Inventory::Settle(uint32_t index, uint64_t state, uint64_t now_ms) const {
   HoldRecord& rec = hold(index);
@@ -809,7 +879,7 @@ void Inventory::Settle(uint32_t index, uint64_t state, uint64_t now_ms) const {
       return;
     }
   }
-  if (phase == kStockSet) {
+  if (phase == kStockSet || phase == kDrain) {
     if (!Stalled(rec, state, who)) return;
   } else if (!Expired(rec.what.load(std::memory_order_acquire), now_ms)) {
     return;
@@ -855,6 +925,148 @@ void Inventory::Decline(uint32_t index, uint64_t state,
 }
 
 // ---------------------------------------------------------------------------
+// Lanes. A hot SKU's available count is one word that every worker selling
+// it writes, so its cache line bounces between their cores on every
+// acquire. Each SKU therefore also has kLanes lanes (available and sold
+// words on a line of their own), one per group of CPUs; an acquire takes
+// from its CPU's lane, which is refilled from the central count in blocks,
+// and a confirm counts the sale there. Units move between the central count
+// and a lane only by a transfer: a record whose owner step drains the
+// source (kDrain, decided like a stock change) and whose helpable step
+// fills the destination (kFill), so a transfer is as crash-safe as any
+// other operation. A lane is a cache, never a claim: when the central count
+// runs short, whoever needs units gathers every lane back (Gather), so no
+// unit stays idle in the lane of a worker that stopped selling.
+
+namespace {
+
+// Lanes are refilled only while the central count is at least this many
+// blocks of kMinBlock per lane; below it acquires take from the central
+// count directly, so the last units of a sale are never spread over lanes.
+constexpr uint64_t kMinBlock = 8;
+constexpr uint64_t kMaxBlock = 256;
+constexpr uint64_t kRefillFloor = 2 * kLanes * kMinBlock;
+// Rounds an acquire retries when the lane or central count it chose was
+// emptied under it (by a sale, or a gather) before it answers sold out.
+constexpr int kTakeRounds = 8;
+
+// The lane of the calling thread: its CPU's (rseq makes this a load on
+// glibc 2.35+). Two threads on one CPU share a lane, which costs only a
+// contended CAS; any lane is correct for any caller.
+inline uint32_t CurrentLane() {
+  const int cpu = sched_getcpu();
+  return cpu < 0 ? 1 : static_cast<uint32_t>(cpu) % kLanes + 1;
+}
+
+}  // namespace
+
+// Transfer moves units of |sku_slot| between its central count and lane
+// |ln|: from the central count, at least |min| and at most |want| of what is
+// there; to it (|to_central|), everything in the lane, |min| being 0.
+// Returns the units moved: 0 if the source had fewer than |min| (or none),
+// or no record was free.
+uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
+                             uint64_t min, uint64_t want) const {
+  std::atomic<uint64_t>* source =
+      PairWord(sku_slot, to_central ? ln : 0, kAvail);
+  const uint64_t flags = kTransferFlag | (to_central ? kToCentral : 0);
+  for (;;) {
+    uint32_t index;
+    uint64_t state;
+    if (!AllocHold(Mix((sku_slot * kLanes + ln) ^
+                       source->load(std::memory_order_relaxed)),
+                   kDrain, &index, &state)) {
+      return 0;
+    }
+    HoldRecord& rec = hold(index);
+    const uint64_t gen = Gen(state);
+    uint64_t what = MakeWhat(flags, ln, gen);
+    if (!Publish(index, state, MakeWho(sku_slot, 0, gen), what)) continue;
+    uint64_t moved = 0;
+    bool lost = false;
+    const int r = OwnerStep(
+        index, state, source, kStockBits, [&](uint64_t avail, uint64_t* out) {
+          if (avail == 0 || avail < min) return false;
+          moved = avail < want ? avail : want;
+          // The amount must be in the record before the drain (kFill reads
+          // it); a CAS from our own last value, as in StockOp.
+          const uint64_t with_amount = MakeWhat(flags | moved, ln, gen);
+          if (with_amount != what) {
+            if (!rec.what.compare_exchange_strong(what, with_amount,
+                                                  std::memory_order_acq_rel,
+                                                  std::memory_order_acquire)) {
+              return !(lost = true);
+            }
+            what = with_amount;
+          }
+          *out = avail - moved;
+          return true;
+        });
+    if (r == kDeclined || lost) {  // settled without us: start over
+      Help(index);
+      continue;
+    }
+    if (r == kRejected) {
+      AdvanceTo(rec, state, kScrub);
+      Help(index);
+      return 0;
+    }
+    Help(index);  // kFill, then the scrub
+    return moved;
+  }
+}
+
+// Gather moves every unit in the lanes of |sku_slot| back to its central
+// count, and returns how many it moved.
+uint64_t Inventory::Gather(uint64_t sku_slot) const {
+  uint64_t moved = 0;
+  for (uint32_t ln = 1; ln <= kLanes; ++ln) {
+    if (ValueOf(lane(sku_slot, ln).avail.load(std::memory_order_acquire),
+                kStockBits) != 0) {
+      moved +=
+          Transfer(sku_slot, ln, /*to_central=*/true, 0, MaxValue(kStockBits));
+    }
+  }
+  return moved;
+}
+
+// ChoosePair says where an acquire of |qty| units on lane |ln| takes them
+// from: the lane if it holds them (after refilling it in a block while the
+// central count is plentiful), else the central count (after gathering the
+// lanes if it runs short); -1 if not even the gathered count holds |qty|.
+int Inventory::ChoosePair(uint64_t sku_slot, uint32_t ln, uint64_t qty) const {
+  if (ValueOf(lane(sku_slot, ln).avail.load(std::memory_order_acquire),
+              kStockBits) >= qty) {
+    return static_cast<int>(ln);
+  }
+  std::atomic<uint64_t>* central = PairWord(sku_slot, 0, kAvail);
+  uint64_t c = ValueOf(central->load(std::memory_order_acquire), kStockBits);
+  if (c >= kRefillFloor) {
+    uint64_t block = c / (2 * kLanes);
+    if (block > kMaxBlock) block = kMaxBlock;
+    if (block >= qty &&
+        Transfer(sku_slot, ln, /*to_central=*/false, qty, block) != 0) {
+      return static_cast<int>(ln);
+    }
+  }
+  if (c < qty) {
+    Gather(sku_slot);
+    c = ValueOf(central->load(std::memory_order_acquire), kStockBits);
+    if (c < qty) return -1;
+  }
+  return 0;
+}
+
+uint64_t Inventory::LaneUnits(std::string_view sku) const {
+  Table::Slot s;
+  if (sku.empty() || sku.size() > config_.max_sku_len ||
+      skus_.Find(sku, &s) != Table::Result::kFound) {
+    return 0;
+  }
+  return LaneSum(s.index);
+}
+
+// ---------------------------------------------------------------------------
 // Operations.
 
 edgekit_status Inventory::StockOp(std::string_view sku, bool set,
@@ -867,6 +1079,10 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   if (found == Table::Result::kFull) return EDGEKIT_E_NO_SPACE;
   if (found == Table::Result::kKeyTooLong) return EDGEKIT_E_INVALID_ARGUMENT;
   std::atomic<uint64_t>* added = &s.values[kAdded];
+  // A stock change works on the central count. Setting counts the units in
+  // lanes as available, and a removal may need them: gather them first.
+  bool gathered = set;
+  if (set) Gather(s.index);
   for (;;) {
     uint32_t index;
     uint64_t state;
@@ -879,7 +1095,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
     }
     HoldRecord& rec = hold(index);
     const uint64_t gen = Gen(state);
-    uint64_t what = MakeWhat(0, gen);
+    uint64_t what = MakeWhat(0, 0, gen);
     if (!Publish(index, state, MakeWho(s.index, 0, gen), what)) continue;
     bool out_of_range = false;
     bool lost = false;
@@ -888,7 +1104,10 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
         [&](uint64_t avail, uint64_t* out) {
           uint64_t target;
           if (set) {
-            target = static_cast<uint64_t>(value);
+            // Exact unless a lane fills or drains meanwhile.
+            const uint64_t in_lanes = LaneSum(s.index);
+            const uint64_t total = static_cast<uint64_t>(value);
+            target = total > in_lanes ? total - in_lanes : 0;
           } else if (value < 0) {
             const uint64_t take = 0 - static_cast<uint64_t>(value);
             if (avail < take) return !(out_of_range = true);
@@ -909,7 +1128,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
           const uint64_t want =
               MakeWhat(target >= avail ? target - avail
                                        : (avail - target) | kRemovalFlag,
-                       gen);
+                       0, gen);
           if (want != what) {
             if (!rec.what.compare_exchange_strong(what, want,
                                                   std::memory_order_acq_rel,
@@ -928,6 +1147,10 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
     if (r == kRejected) {
       AdvanceTo(rec, state, kScrub);
       Help(index);
+      if (!gathered && value < 0) {  // the units may be in lanes
+        gathered = true;
+        if (Gather(s.index) != 0) continue;
+      }
       return EDGEKIT_E_STOCK_RANGE;
     }
     Help(index);  // kStockLog: count the change as added or removed
@@ -960,11 +1183,17 @@ edgekit_status Inventory::SetBuyerLimit(std::string_view sku, uint32_t limit) {
   return EDGEKIT_OK;
 }
 
-void Inventory::SkuStats(std::atomic<uint64_t>* v, StockStats* out) const {
-  const uint64_t avail =
+void Inventory::SkuStats(uint64_t sku_slot, std::atomic<uint64_t>* v,
+                         StockStats* out) const {
+  // Available and sold are the central count's plus every lane's.
+  uint64_t avail =
       ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits);
-  const uint64_t sold =
-      ValueOf(v[kSold].load(std::memory_order_acquire), kStockBits);
+  uint64_t sold = ValueOf(v[kSold].load(std::memory_order_acquire), kStockBits);
+  for (uint32_t ln = 1; ln <= kLanes; ++ln) {
+    const Lane& l = lane(sku_slot, ln);
+    avail += ValueOf(l.avail.load(std::memory_order_acquire), kStockBits);
+    sold += ValueOf(l.sold.load(std::memory_order_acquire), kStockBits);
+  }
   const uint64_t added =
       ValueOf(v[kAdded].load(std::memory_order_acquire), kStockBits);
   const uint64_t removed =
@@ -986,7 +1215,7 @@ edgekit_status Inventory::Stats(std::string_view sku, StockStats* out) const {
   Table::Slot s;
   if (skus_.Find(sku, &s) != Table::Result::kFound)
     return EDGEKIT_E_UNKNOWN_SKU;
-  SkuStats(s.values, out);
+  SkuStats(s.index, s.values, out);
   return EDGEKIT_OK;
 }
 
@@ -1003,8 +1232,15 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   if (skus_.Find(sku, &s) != Table::Result::kFound)
     return EDGEKIT_E_UNKNOWN_SKU;
   std::atomic<uint64_t>* v = s.values;
-  // The sold-out storm after a sale ends costs one lookup and this load.
-  if (ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) < qty) {
+  const uint32_t ln = CurrentLane();
+  // The sold-out storm after a sale ends costs one lookup and a few loads
+  // of lines nobody writes any more.
+  if (ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) < qty &&
+      ValueOf(lane(s.index, ln).avail.load(std::memory_order_acquire),
+              kStockBits) < qty &&
+      ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) +
+              LaneSum(s.index) <
+          qty) {
     return EDGEKIT_E_SOLD_OUT;
   }
   uint64_t limit = v[kLimit].load(std::memory_order_relaxed);
@@ -1024,19 +1260,28 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   if (buyers_.FindOrInsert(buyer_key, buyer_hash, &b) == Table::Result::kFull) {
     return EDGEKIT_E_NO_SPACE;
   }
+  // A buyer already at the limit is refused before any stock moves (the
+  // reserve step below decides; this read only saves the work).
+  if (ValueOf(b.values[0].load(std::memory_order_acquire), kBuyerBits) + qty >
+      limit) {
+    return EDGEKIT_E_BUYER_LIMIT;
+  }
 
   const uint64_t expiry = now_ms + hold_ttl_ms;  // < kNever (static_assert)
   // A declined attempt (the caller stalled past its TTL in mid-step and
   // expire settled the step) counted nothing that stays counted: try again.
   // The new hold then carries the same, passed, expiry.
+  int rounds = 0;
   for (;;) {
+    const int pair = ChoosePair(s.index, ln, qty);
+    if (pair < 0) return EDGEKIT_E_SOLD_OUT;
     uint32_t index;
     uint64_t state;
     if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {
       return EDGEKIT_E_NO_SPACE;
     }
     if (!Publish(index, state, MakeWho(b.index, qty, Gen(state)),
-                 MakeWhat(expiry, Gen(state)))) {
+                 MakeWhat(expiry, static_cast<uint64_t>(pair), Gen(state)))) {
       continue;
     }
     HoldRecord& rec = hold(index);
@@ -1059,20 +1304,22 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     }
     // Step 2 (owner): take the stock, never below zero.
     state = MakeState(Gen(state) + 1, kTake);
-    r = OwnerStep(index, state, &v[kAvail], kStockBits,
+    r = OwnerStep(index, state, PairWord(s.index, pair, kAvail), kStockBits,
                   [&](uint64_t avail, uint64_t* out) {
                     if (avail < qty) return false;
                     *out = avail - qty;
                     return true;
                   });
     if (r != kApplied) {
-      // Sold out, or declined: either way the buyer's units go back before
-      // we answer or try again.
+      // Sold out where we looked, or declined: either way the buyer's units
+      // go back before we answer or try again. A lane or central count
+      // emptied under us is not the SKU sold out: choose again.
       rec.state.compare_exchange_strong(state, MakeState(Gen(state) + 1, kUndo),
                                         std::memory_order_acq_rel);
       Help(index);
       if (r == kDeclined) continue;
-      return EDGEKIT_E_SOLD_OUT;
+      if (++rounds == kTakeRounds) return EDGEKIT_E_SOLD_OUT;
+      continue;
     }
     *out_hold = (((Gen(state) + 1) & kHoldGenMask) << kIndexBits) | (index + 1);
     return EDGEKIT_OK;
@@ -1080,9 +1327,9 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
 }
 
 bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
-                                 BenchStep* out) const {
+                                 uint32_t ln, BenchStep* out) const {
   Table::Slot s, b;
-  if (buyer.size() > config_.max_buyer_len ||
+  if (buyer.size() > config_.max_buyer_len || ln < 1 || ln > kLanes ||
       skus_.Find(sku, &s) != Table::Result::kFound) {
     return false;
   }
@@ -1095,33 +1342,46 @@ bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
       Table::Result::kFull) {
     return false;
   }
-  uint32_t index;
-  uint64_t state;
-  if (!AllocHold(b.index, kReserve, &index, &state) ||
-      !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
-               MakeWhat(kNever, Gen(state))) ||
-      OwnerStep(index, state, &b.values[0], kBuyerBits,
-                [](uint64_t units, uint64_t* next) {
-                  *next = units + 1;
-                  return units < MaxValue(kBuyerBits);
-                }) != kApplied) {
-    return false;
+  *out = BenchStep{{0, 0}, sku_slot, ln};
+  for (int i = 0; i < 2; ++i) {
+    const uint64_t pair = i == 0 ? ln : 0;
+    uint32_t index;
+    uint64_t state;
+    if (!AllocHold(b.index + i, kReserve, &index, &state) ||
+        !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
+                 MakeWhat(kNever, pair, Gen(state))) ||
+        OwnerStep(index, state, &b.values[0], kBuyerBits,
+                  [](uint64_t units, uint64_t* next) {
+                    *next = units + 1;
+                    return units < MaxValue(kBuyerBits);
+                  }) != kApplied) {
+      return false;
+    }
+    out->records[i] = index;
   }
-  *out = BenchStep{index, &s.values[kAvail]};
   return true;
 }
 
 bool Inventory::StockStep(const BenchStep& step) const {
-  HoldRecord& rec = hold(step.record);
-  const uint64_t state = rec.state.load(std::memory_order_acquire);
-  const int r = OwnerStep(step.record, state, step.available, kStockBits,
-                          [](uint64_t avail, uint64_t* out) {
-                            if (avail < 1) return false;
-                            *out = avail - 1;
-                            return true;
-                          });
-  rec.state.store(MakeState(Gen(state) + 2, kTake), std::memory_order_release);
-  return r == kApplied;
+  for (int round = 0; round < kTakeRounds; ++round) {
+    const int pair = ChoosePair(step.sku_slot, step.lane, 1);
+    if (pair < 0) return false;
+    const uint32_t index = step.records[pair == 0 ? 1 : 0];
+    HoldRecord& rec = hold(index);
+    const uint64_t state = rec.state.load(std::memory_order_acquire);
+    const int r =
+        OwnerStep(index, state,
+                  PairWord(step.sku_slot, static_cast<uint64_t>(pair), kAvail),
+                  kStockBits, [](uint64_t avail, uint64_t* out) {
+                    if (avail < 1) return false;
+                    *out = avail - 1;
+                    return true;
+                  });
+    rec.state.store(MakeState(Gen(state) + 2, kTake),
+                    std::memory_order_release);
+    if (r == kApplied) return true;
+  }
+  return false;
 }
 
 namespace {
@@ -1345,9 +1605,14 @@ uint64_t Inventory::StampsOfFreeRecords() const {
       ++n;
     }
   };
-  skus_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
+  skus_.ForEach([&](uint64_t index, std::string_view,
+                    std::atomic<uint64_t>* v) {
     for (SkuWord w : {kAvail, kSold, kAdded, kRemoved}) {
       check(v[w].load(std::memory_order_acquire), kStockBits);
+    }
+    for (uint32_t ln = 1; ln <= kLanes; ++ln) {
+      check(lane(index, ln).avail.load(std::memory_order_acquire), kStockBits);
+      check(lane(index, ln).sold.load(std::memory_order_acquire), kStockBits);
     }
   });
   buyers_.ForEach([&](uint64_t, std::string_view, std::atomic<uint64_t>* v) {
@@ -1359,11 +1624,12 @@ uint64_t Inventory::StampsOfFreeRecords() const {
 void Inventory::ForEachSku(
     absl::FunctionRef<void(std::string_view sku, const StockStats& stats)> fn)
     const {
-  skus_.ForEach([&](uint64_t, std::string_view key, std::atomic<uint64_t>* v) {
-    StockStats st;
-    SkuStats(v, &st);
-    fn(key, st);
-  });
+  skus_.ForEach(
+      [&](uint64_t index, std::string_view key, std::atomic<uint64_t>* v) {
+        StockStats st;
+        SkuStats(index, v, &st);
+        fn(key, st);
+      });
 }
 
 void Inventory::ForEachBuyer(

@@ -56,12 +56,22 @@ enum HoldPhase : uint8_t {
   kStockSet = 8,  // owner changes available stock
   kStockLog = 9,  // anyone counts the change as added or removed
   kScrub = 10,    // anyone retires the record's stamps, then frees it
+  kDrain = 11,    // owner takes a block from a transfer's source
+  kFill = 12,     // anyone adds the block to the transfer's destination
 };
+
+// Stock lanes per SKU: units moved in blocks from the SKU's central count
+// to the lane of the CPU that sells them, so workers on different CPUs
+// selling one hot SKU write different cache lines. Part of the memory
+// format.
+inline constexpr uint32_t kLanes = 8;
 
 // The memory layout version of inventory regions. Bump on any change.
 // 2: hold records carry tagged field words; stamps carry a declined flag;
 //    every operation ends in kScrub (regions of v2 are unreleased).
-inline constexpr uint32_t kLayoutVersion = 2;
+// 3: per-SKU stock lanes and transfer records (kDrain, kFill); |what|
+//    names the lane a hold took from.
+inline constexpr uint32_t kLayoutVersion = 3;
 
 class Inventory {
  public:
@@ -146,21 +156,29 @@ class Inventory {
   // operation between two steps by rewinding a record's state.
   [[nodiscard]] HoldRecord* hold_records() const { return holds_; }
 
-  // Benchmarks only: acquire's stock step alone. PrepareStockStep runs an
-  // acquire of one unit up to its stock step and leaves the record there;
-  // each StockStep then performs exactly that step — the stamped
-  // compare-and-swap taking one unit with finalize-before-supersede, and the
-  // phase advance — and rewinds the record to wait on the step again, as
-  // its next acquire would. StockStep returns false when sold out. The
-  // record is never freed; production code has no use for either.
+  // Benchmarks only: acquire's stock step alone. PrepareStockStep runs two
+  // acquires of one unit up to their stock step and leaves their records
+  // there, one taking from lane |lane| (1..kLanes) and one from the SKU's
+  // central count; each StockStep then does what acquire does for its
+  // stock: picks where to take from (refilling the lane in a block when it
+  // runs short, or gathering the lanes back when the central count does)
+  // and performs exactly that step — the stamped compare-and-swap taking one
+  // unit with finalize-before-supersede, and the phase advance — then
+  // rewinds the record to wait on the step again, as its next acquire
+  // would. StockStep returns false when sold out. The records are never
+  // freed; production code has no use for either.
   struct BenchStep {
-    uint32_t record;
-    std::atomic<uint64_t>* available;
+    uint32_t records[2];  // lane, central
+    uint32_t sku_slot;
+    uint32_t lane;
   };
   [[nodiscard]] bool PrepareStockStep(std::string_view sku,
-                                      std::string_view buyer,
+                                      std::string_view buyer, uint32_t lane,
                                       BenchStep* out) const;
   bool StockStep(const BenchStep& step) const;
+  // Units in the lanes of |sku| (tests): the part of available that is not
+  // in the central count.
+  [[nodiscard]] uint64_t LaneUnits(std::string_view sku) const;
 
   // Tests only: |hook| runs in the owner's thread at these points of each
   // operation that owns a record — once right after claiming it, before its
@@ -182,8 +200,29 @@ class Inventory {
   static absl::StatusOr<Inventory> Build(void* mem, size_t len,
                                          const Config& config, bool format);
 
+  // A lane: the available and sold counter words of one (SKU, CPU group),
+  // alone on a cache line.
+  struct Lane {
+    std::atomic<uint64_t> avail;
+    std::atomic<uint64_t> sold;
+    std::atomic<uint64_t> unused[6];
+  };
+  static_assert(sizeof(Lane) == 64);
+
   HoldRecord& hold(uint32_t index) const { return holds_[index]; }
+  Lane& lane(uint64_t sku_slot, uint32_t lane) const {
+    return lanes_[sku_slot * kLanes + (lane - 1)];
+  }
   uint64_t SkuOf(uint64_t buyer_slot) const;
+  // The available (kAvail) or sold (kSold) word of |pair| of a SKU: 0 is the
+  // SKU's central count, 1..kLanes its lanes; NULL if out of range.
+  std::atomic<uint64_t>* PairWord(uint64_t sku_slot, uint64_t pair,
+                                  int which) const;
+  uint64_t LaneSum(uint64_t sku_slot) const;
+  uint64_t Transfer(uint64_t sku_slot, uint32_t lane, bool to_central,
+                    uint64_t min, uint64_t want) const;
+  uint64_t Gather(uint64_t sku_slot) const;
+  int ChoosePair(uint64_t sku_slot, uint32_t lane, uint64_t qty) const;
   std::atomic<uint64_t>* Target(uint64_t state, const HoldRecord& rec) const;
   bool AdvanceTo(HoldRecord& rec, uint64_t state, uint8_t phase) const;
   void FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
@@ -213,7 +252,8 @@ class Inventory {
   edgekit_status ConfirmHold(
       uint64_t hold, uint64_t now_ms,
       const absl::FunctionRef<edgekit_status(const Sale&)>* prepare);
-  void SkuStats(std::atomic<uint64_t>* values, StockStats* out) const;
+  void SkuStats(uint64_t sku_slot, std::atomic<uint64_t>* values,
+                StockStats* out) const;
 
   Config config_;
   size_t size_ = 0;
@@ -221,6 +261,7 @@ class Inventory {
   region::Table buyers_;
   region::Table rates_;
   HoldRecord* holds_ = nullptr;
+  Lane* lanes_ = nullptr;
   StepHook hook_ = nullptr;
   void* hook_ctx_ = nullptr;
 };

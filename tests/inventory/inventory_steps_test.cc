@@ -13,6 +13,7 @@
 // at its CAS, let expire settle its step, and let it go on: it must notice
 // and start over, so nothing is counted twice or taken for an aborted step.
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -279,6 +280,16 @@ TEST_F(Steps, NoFreeRecordKeepsAStamp) {
   ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &h2),
             EDGEKIT_E_BUYER_LIMIT);
   clean("buyer limit");
+  // Refused at the buyer step, after the early check passed: another
+  // acquire for the same buyer takes the last unit of the limit first.
+  InterruptAt(kReserve, true, [&] {
+    uint64_t first;
+    ASSERT_EQ(inv_->Acquire("sku", "carol", 2, kNow, 100, &first), EDGEKIT_OK);
+  });
+  ASSERT_EQ(inv_->Acquire("sku", "carol", 2, kNow, 100, &h2),
+            EDGEKIT_E_BUYER_LIMIT);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "carol"), 2u);
+  clean("buyer limit at the step");
   ASSERT_EQ(inv_->SetStock("sku", 1), EDGEKIT_OK);
   ASSERT_EQ(inv_->Acquire("sku", "bob", 2, kNow, 100, &h2), EDGEKIT_E_SOLD_OUT);
   clean("sold out");
@@ -519,6 +530,163 @@ TEST_F(Steps, OwnerRevokedBeforePublishingStartsOver) {
   ExpectClean();
 }
 
+// Lanes. With 1000 units, an acquire first moves a block from the SKU's
+// central count to its CPU's lane (a transfer: kDrain, kFill, kScrub) and
+// takes from the lane; every transfer window must be as safe as any step.
+
+TEST_F(Steps, LaneTransfersAreAppliedOnce) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  for (auto [back, phase] : {std::pair{2, kDrain}, std::pair{1, kFill}}) {
+    // The first scrub of an acquire on an empty lane is its transfer's.
+    ASSERT_EQ(inv_->LaneUnits("sku"), 0u);
+    DieAt(kScrub, true, [](Inventory& inv) {
+      uint64_t h;
+      (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+    });
+    const auto before = Stats();
+    const uint64_t in_lanes = inv_->LaneUnits("sku");
+    EXPECT_GT(in_lanes, 0u);
+    Inventory::HoldRecord* recs = inv_->hold_records();
+    int scrubbing = 0;
+    for (uint32_t i = 0; i < 8; ++i) {
+      const uint64_t s = recs[i].state.load();
+      if ((s & 0xff) != kScrub) continue;
+      ++scrubbing;
+      const uint64_t gen = s >> 8;  // scrub at gen; drain gen-2, fill gen-1
+      recs[i].state.store(((gen - back) << 8) | phase);
+    }
+    ASSERT_EQ(scrubbing, 1);
+    inv_->Expire(kNow);
+    const auto after = Stats();
+    EXPECT_EQ(after.available, before.available);
+    EXPECT_EQ(after.available, 1000u);
+    EXPECT_EQ(inv_->LaneUnits("sku"), in_lanes);  // filled once
+    ExpectClean();
+    ASSERT_EQ(inv_->SetStock("sku", 1000), EDGEKIT_OK);  // lanes gathered
+  }
+}
+
+// A transfer whose owner died before draining its source: expire settles
+// it (published: declined once stalled; unpublished: revoked) and no unit
+// moves.
+TEST_F(Steps, DiedBeforeDrainingIntoALane) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  for (bool published : {false, true}) {
+    DieAt(kDrain, published, [](Inventory& inv) {
+      uint64_t h;
+      (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+    });
+    EXPECT_EQ(inv_->Census().in_flight, 1u);
+    inv_->Expire(kNow);
+    EXPECT_EQ(inv_->Census().free, 8u);
+    EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
+    EXPECT_EQ(Stats().available, 1000u);
+    EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+    ExpectClean();
+  }
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, 999u);
+  EXPECT_EQ(Stats().held, 1u);
+  ExpectClean();
+}
+
+// Units are gathered back from a lane while an owner is about to take from
+// it: its CAS fails, the lane reads empty, and it answers from what is left.
+TEST_F(Steps, LaneGatheredUnderATake) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_GT(inv_->LaneUnits("sku"), 0u);
+  InterruptAt(kTake, true, [&] {
+    // Gathers every lane, then leaves nothing available.
+    ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK);
+    EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
+  });
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_E_SOLD_OUT);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 0u);
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 0u);
+  EXPECT_EQ(st.held, 1u);  // alice's
+  ExpectClean();
+}
+
+// A lane is a cache: stock changes see through it, and its last units are
+// sold before anyone hears "sold out".
+TEST_F(Steps, LaneUnitsAreSoldAndCounted) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  ASSERT_EQ(inv_->SetBuyerLimit("sku", 1000), EDGEKIT_OK);
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  const uint64_t in_lane = inv_->LaneUnits("sku");
+  ASSERT_GT(in_lane, 0u);
+  // Remove every unit of the central count: only the lane's are left.
+  ASSERT_EQ(inv_->AddStock("sku", -static_cast<int64_t>(999 - in_lane)),
+            EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, in_lane);
+  EXPECT_EQ(inv_->LaneUnits("sku"), in_lane);
+  // Removing more than the central count gathers the lanes first.
+  ASSERT_EQ(inv_->AddStock("sku", -1), EDGEKIT_OK);
+  EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
+  EXPECT_EQ(Stats().available, in_lane - 1);
+  ASSERT_EQ(inv_->AddStock("sku", -static_cast<int64_t>(in_lane)),
+            EDGEKIT_E_STOCK_RANGE);
+  // Setting stock counts units in lanes: exactly what was set is available.
+  ASSERT_EQ(inv_->SetStock("sku", 500), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  ASSERT_GT(inv_->LaneUnits("sku"), 0u);
+  ASSERT_EQ(inv_->SetStock("sku", 300), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, 300u);
+  // Sell all 300, one acquire at a time, through lanes and then the central
+  // count; the next acquire is refused.
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK) << i;
+    ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK) << i;
+  }
+  EXPECT_EQ(inv_->Acquire("sku", "carol", 1, kNow, 100, &h),
+            EDGEKIT_E_SOLD_OUT);
+  const auto st = Stats();
+  EXPECT_EQ(st.available, 0u);
+  EXPECT_EQ(st.sold, 302u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 300u);
+  ExpectClean();
+}
+
+// Units left in the lane of one CPU are reached from another: when the
+// central count runs short, the acquire gathers every lane back.
+TEST_F(Steps, UnitsInAnotherCpusLaneAreGathered) {
+  cpu_set_t allowed;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+  int cpus[2], n = 0;
+  for (int c = 0; c < CPU_SETSIZE && n < 2; ++c) {
+    if (CPU_ISSET(c, &allowed) && (n == 0 || c % 8 != cpus[0] % 8)) {
+      cpus[n++] = c;
+    }
+  }
+  if (n < 2) GTEST_SKIP() << "needs two CPUs in different lanes";
+  auto pin = [&](int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  };
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  pin(cpus[0]);
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  const uint64_t in_lane = inv_->LaneUnits("sku");
+  ASSERT_GT(in_lane, 0u);
+  ASSERT_EQ(inv_->AddStock("sku", -static_cast<int64_t>(999 - in_lane)),
+            EDGEKIT_OK);  // the central count is empty
+  pin(cpus[1]);
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, in_lane - 1);
+  sched_setaffinity(0, sizeof(allowed), &allowed);
+  ExpectClean();
+}
+
 TEST_F(Steps, StockChangeDeclinedMidStepIsRetriedOnce) {
   InterruptAt(kStockSet, true, [&] {
     inv_->Expire(kNow);
@@ -551,7 +719,9 @@ class Wrap : public ::testing::TestWithParam<uint64_t> {
     len_ = *Inventory::RegionSize(c);
     mem_ = std::aligned_alloc(64, (len_ + 63) & ~size_t{63});
     inv_.emplace(*Inventory::Format(mem_, len_, c));
-    ASSERT_EQ(inv_->SetStock("busy", 1000), EDGEKIT_OK);
+    // Below the lane refill floor: acquires on "busy" take from its
+    // central count, so each operation's generation cost is fixed.
+    ASSERT_EQ(inv_->SetStock("busy", 100), EDGEKIT_OK);
     ASSERT_EQ(inv_->SetStock("quiet", 100), EDGEKIT_OK);
   }
   void TearDown() override { std::free(mem_); }
@@ -629,6 +799,27 @@ TEST_P(Wrap, QuietSaleIsCountedAfterTheRecordCycled) {
   EXPECT_EQ(inv_->BuyerUnits("quiet", "b2"), 1u);
   ExpectConserved("quiet");
   ExpectConserved("busy");
+}
+
+// The same for a sale through a lane: the quiet SKU has enough stock for
+// its acquires to refill a lane, whose words keep the stamps of the
+// record's earlier take and sale.
+TEST_P(Wrap, QuietLaneSaleIsCountedAfterTheRecordCycled) {
+  ASSERT_EQ(inv_->AddStock("quiet", 900), EDGEKIT_OK);
+  uint64_t h;
+  const uint64_t before = FreeGen();
+  ASSERT_EQ(inv_->Acquire("quiet", "b1", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  ASSERT_GT(inv_->LaneUnits("quiet"), 0u);  // the sale went through a lane
+  CycleTo(before + GetParam());
+  ASSERT_EQ(inv_->Acquire("quiet", "b2", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Confirm(h, kNow), EDGEKIT_OK);
+  EXPECT_EQ(Stats("quiet").sold, 2u);
+  EXPECT_EQ(Stats("quiet").available, 998u);
+  EXPECT_EQ(inv_->BuyerUnits("quiet", "b2"), 1u);
+  ExpectConserved("quiet");
+  ExpectConserved("busy");
+  EXPECT_EQ(inv_->StampsOfFreeRecords(), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generations, Wrap,
