@@ -4,7 +4,7 @@
 // 127.0.0.1:port, one command at a time, every send and receive bounded by
 // a timeout. Any failure (connect, timeout, malformed reply) closes the
 // connection; the next call reconnects. A command whose reply was lost may
-// or may not have run — the lease scripts are idempotent for exactly that
+// or may not have run — the lease script is idempotent for exactly that
 // reason, and callers retry with the same arguments.
 
 #ifndef EDGEKIT_BINDINGS_REDIS_CLIENT_H_

@@ -370,14 +370,15 @@ class Agent {
     }
   }
 
-  uint64_t Script(std::string_view script, const Record& r) {
+  // Script runs |op| ("grant" or "return") of lease.lua for |r|.
+  uint64_t Script(std::string_view op, const Record& r) {
     const std::string stock = Key(r.sku, "stock"), ledger = Key(r.sku, "ledger");
     const std::string seq = std::to_string(r.seq), units = std::to_string(r.units);
     for (int wait_ms = 10;; wait_ms = std::min(wait_ms * 2, 1000)) {
       Reply reply;
       std::string error;
-      if (redis_.Eval(script, {stock, ledger}, {o_.node, seq, units}, &reply,
-                      &error)) {
+      if (redis_.Eval(kLeaseScript, {stock, ledger}, {op, o_.node, seq, units},
+                      &reply, &error)) {
         if (reply.type == Reply::Type::kInteger && reply.integer >= 0) {
           return static_cast<uint64_t>(reply.integer);
         }
@@ -399,7 +400,7 @@ class Agent {
   // path alike.
   uint64_t Finish(const Record& r) {
     if (r.kind == 'g') {
-      const uint64_t granted = Script(kLeaseScript, r);  // same seq: same grant
+      const uint64_t granted = Script("grant", r);  // same seq: same grant
       Step("grant", 2);
       const uint64_t added = Stats(r.sku).added;
       if (added == r.before && granted > 0) {
@@ -437,7 +438,7 @@ class Agent {
             std::to_string(r.units) + " (another process removes stock?)");
     }
     Step("return", 2);
-    const uint64_t taken = Script(kReturnScript, r);
+    const uint64_t taken = Script("return", r);
     Step("return", 3);
     if (taken != r.units) Fatal("redis took back a different count");
     journal_.End(r.seq, taken);

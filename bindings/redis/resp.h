@@ -18,7 +18,7 @@
 
 namespace edgekit::redis {
 
-// Limits a reply must stay within; the lease scripts reply with an integer
+// Limits a reply must stay within; the lease script replies with an integer
 // or a short error, so these only stop a hostile or broken peer from making
 // the client allocate without bound.
 inline constexpr int64_t kMaxBulkLen = 1 << 20;

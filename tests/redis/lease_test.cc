@@ -1,10 +1,10 @@
 // Copyright 2026 The edgekit Authors. SPDX-License-Identifier: Apache-2.0
 //
 // The lease protocol against a real redis-server (tests/redis/run.sh starts
-// one and passes its port in EDGEKIT_REDIS_PORT): the Lua scripts'
-// idempotency and sale invariant; three nodes with three agents selling one
-// sale to concurrent buyers; and the agent killed (SIGKILL) at every step of
-// a lease and of a return, then restarted.
+// one and passes its port in EDGEKIT_REDIS_PORT): the Lua script's
+// idempotency, refusals and sale invariant; three nodes with three agents
+// selling one sale to concurrent buyers; and the agent killed (SIGKILL) at
+// every step of a lease and of a return, then restarted.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -72,19 +72,35 @@ class LeaseTest : public testing::Test {
     return std::atoll(r.str.c_str());
   }
 
-  // Runs a script; returns its integer, or -1 for an error reply.
-  int64_t Script(const char* script, const std::string& sku,
-                 const std::string& node, const std::string& seq,
-                 const std::string& units) {
+  // Runs operation |op| of lease.lua and returns Redis's reply.
+  Reply Lease(const std::string& op, const std::string& sku,
+              const std::string& node, const std::string& seq,
+              const std::string& units) {
     Reply r;
     std::string error;
     const std::string stock = Key(sku, "stock"), ledger = Key(sku, "ledger");
-    EXPECT_TRUE(
-        client_.Eval(script, {stock, ledger}, {node, seq, units}, &r, &error))
+    EXPECT_TRUE(client_.Eval(kLeaseScript, {stock, ledger},
+                             {op, node, seq, units}, &r, &error))
         << error;
+    return r;
+  }
+
+  // Lease's integer, or -1 for an error reply.
+  int64_t Script(const std::string& op, const std::string& sku,
+                 const std::string& node, const std::string& seq,
+                 const std::string& units) {
+    const Reply r = Lease(op, sku, node, seq, units);
     if (r.type == Reply::Type::kError) return -1;
     EXPECT_EQ(r.type, Reply::Type::kInteger);
     return r.integer;
+  }
+
+  // Lease's error text, or "" if it did not refuse.
+  std::string Refusal(const std::string& op, const std::string& sku,
+                      const std::string& node, const std::string& seq,
+                      const std::string& units) {
+    const Reply r = Lease(op, sku, node, seq, units);
+    return r.type == Reply::Type::kError ? r.str : "";
   }
 
   // The sale invariant, from the ledger's own records.
@@ -116,14 +132,14 @@ class LeaseTest : public testing::Test {
 
 TEST_F(LeaseTest, GrantIsIdempotentAndBounded) {
   Cmd({"SET", Key("a", "stock"), "100"});
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "1", "30"), 30);
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "1", "30"), 30);  // retry
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "1", "99"), 30);  // recorded wins
+  EXPECT_EQ(Script("grant", "a", "n1", "1", "30"), 30);
+  EXPECT_EQ(Script("grant", "a", "n1", "1", "30"), 30);  // retry
+  EXPECT_EQ(Script("grant", "a", "n1", "1", "99"), 30);  // recorded wins
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 70);
-  EXPECT_EQ(Script(kLeaseScript, "a", "n2", "1", "50"), 50);  // other node
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "2", "50"), 20);  // what is left
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "3", "50"), 0);   // sold out
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "3", "50"), 0);
+  EXPECT_EQ(Script("grant", "a", "n2", "1", "50"), 50);  // other node
+  EXPECT_EQ(Script("grant", "a", "n1", "2", "50"), 20);  // what is left
+  EXPECT_EQ(Script("grant", "a", "n1", "3", "50"), 0);   // sold out
+  EXPECT_EQ(Script("grant", "a", "n1", "3", "50"), 0);
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 0);
   EXPECT_EQ(Int({"HGET", Key("a", "ledger"), "ng:n1"}), 50);
   ExpectSaleConserves("a", 100);
@@ -131,45 +147,90 @@ TEST_F(LeaseTest, GrantIsIdempotentAndBounded) {
 
 TEST_F(LeaseTest, ReturnIsIdempotentAndCapped) {
   Cmd({"SET", Key("a", "stock"), "100"});
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "1", "40"), 40);
-  EXPECT_EQ(Script(kReturnScript, "a", "n1", "2", "15"), 15);
-  EXPECT_EQ(Script(kReturnScript, "a", "n1", "2", "15"), 15);  // retry
+  EXPECT_EQ(Script("grant", "a", "n1", "1", "40"), 40);
+  EXPECT_EQ(Script("return", "a", "n1", "2", "15"), 15);
+  EXPECT_EQ(Script("return", "a", "n1", "2", "15"), 15);  // retry
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 75);
   // n1 holds 25 now: more is refused and changes nothing.
-  EXPECT_EQ(Script(kReturnScript, "a", "n1", "3", "26"), -1);
-  EXPECT_EQ(Script(kReturnScript, "a", "n2", "1", "1"), -1);  // holds none
+  EXPECT_EQ(Script("return", "a", "n1", "3", "26"), -1);
+  EXPECT_EQ(Script("return", "a", "n2", "1", "1"), -1);  // holds none
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 75);
-  EXPECT_EQ(Script(kReturnScript, "a", "n1", "3", "25"), 25);
+  EXPECT_EQ(Script("return", "a", "n1", "3", "25"), 25);
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 100);
   ExpectSaleConserves("a", 100);
 }
 
 TEST_F(LeaseTest, RefusesBadArgumentsAndStaleSequences) {
   Cmd({"SET", Key("a", "stock"), "100"});
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "5", "10"), 10);
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "4", "10"), -1);  // below hw
-  EXPECT_EQ(Script(kReturnScript, "a", "n1", "5", "1"), -1);  // at hw, new
+  EXPECT_EQ(Script("grant", "a", "n1", "5", "10"), 10);
+  EXPECT_EQ(Script("grant", "a", "n1", "4", "10"), -1);  // below hw
+  EXPECT_EQ(Script("return", "a", "n1", "5", "1"), -1);  // at hw, new
   for (const char* seq :
        {"0", "01", "-1", "1.5", "x", "", "99999999999999999"}) {
-    EXPECT_EQ(Script(kLeaseScript, "a", "n1", seq, "10"), -1) << seq;
+    EXPECT_EQ(Script("grant", "a", "n1", seq, "10"), -1) << seq;
   }
   for (const char* n : {"0", "-5", "4294967296", "1e3", " 1"}) {
-    EXPECT_EQ(Script(kLeaseScript, "a", "n1", "9", n), -1) << n;
-    EXPECT_EQ(Script(kReturnScript, "a", "n1", "9", n), -1) << n;
+    EXPECT_EQ(Script("grant", "a", "n1", "9", n), -1) << n;
+    EXPECT_EQ(Script("return", "a", "n1", "9", n), -1) << n;
   }
-  EXPECT_EQ(Script(kLeaseScript, "a", "", "9", "10"), -1);
-  EXPECT_EQ(Script(kLeaseScript, "a", "n:1", "9", "10"), -1);
+  EXPECT_EQ(Script("grant", "a", "", "9", "10"), -1);
+  EXPECT_EQ(Script("grant", "a", "n:1", "9", "10"), -1);
   Cmd({"SET", Key("b", "stock"), "lots"});
-  EXPECT_EQ(Script(kLeaseScript, "b", "n1", "1", "10"), -1);
+  EXPECT_EQ(Script("grant", "b", "n1", "1", "10"), -1);
   EXPECT_EQ(Int({"GET", Key("a", "stock")}), 90);
   ExpectSaleConserves("a", 100);
 }
 
+// Each refusal names its operation ("lease" for a grant, as the agent's
+// logs always have), whichever check refused it.
+TEST_F(LeaseTest, RefusesNamingTheOperation) {
+  Cmd({"SET", Key("a", "stock"), "100"});
+  EXPECT_EQ(Script("grant", "a", "n1", "5", "10"), 10);
+  EXPECT_EQ(Refusal("grant", "a", "n1", "4", "10"),
+            "ERR edgekit lease: stale sequence number");
+  EXPECT_EQ(Refusal("return", "a", "n1", "5", "1"),
+            "ERR edgekit return: stale sequence number");
+  EXPECT_EQ(Refusal("grant", "a", "n:1", "9", "10"),
+            "ERR edgekit lease: bad node id");
+  EXPECT_EQ(Refusal("return", "a", "", "9", "1"),
+            "ERR edgekit return: bad node id");
+  EXPECT_EQ(Refusal("grant", "a", "n1", "0", "10"),
+            "ERR edgekit lease: bad sequence number");
+  EXPECT_EQ(Refusal("return", "a", "n1", "x", "1"),
+            "ERR edgekit return: bad sequence number");
+  EXPECT_EQ(Refusal("grant", "a", "n1", "9", "0"),
+            "ERR edgekit lease: bad block size");
+  EXPECT_EQ(Refusal("return", "a", "n1", "9", "0"),
+            "ERR edgekit return: bad unit count");
+  EXPECT_EQ(Refusal("return", "a", "n1", "9", "11"),
+            "ERR edgekit return: more units than the node holds");
+  Cmd({"SET", Key("b", "stock"), "lots"});
+  EXPECT_EQ(Refusal("grant", "b", "n1", "1", "10"),
+            "ERR edgekit lease: sale stock is not a count");
+  EXPECT_EQ(Int({"GET", Key("a", "stock")}), 90);
+  ExpectSaleConserves("a", 100);
+}
+
+TEST_F(LeaseTest, RefusesUnknownOperations) {
+  Cmd({"SET", Key("a", "stock"), "100"});
+  for (const char* op : {"", "lease", "GRANT", "grant ", "returns", "g"}) {
+    EXPECT_EQ(Refusal(op, "a", "n1", "1", "10"),
+              "ERR edgekit: unknown operation (grant or return)")
+        << op;
+  }
+  EXPECT_EQ(Int({"GET", Key("a", "stock")}), 100);
+  EXPECT_EQ(Cmd({"EXISTS", Key("a", "ledger")}).integer, 0);
+}
+
 TEST_F(LeaseTest, ReloadsScriptsAfterFlush) {
   Cmd({"SET", Key("a", "stock"), "10"});
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "1", "3"), 3);
+  EXPECT_EQ(Script("grant", "a", "n1", "1", "3"), 3);
   Cmd({"SCRIPT", "FLUSH"});
-  EXPECT_EQ(Script(kLeaseScript, "a", "n1", "2", "3"), 3);  // NOSCRIPT, reload
+  EXPECT_EQ(Script("grant", "a", "n1", "2", "3"), 3);  // NOSCRIPT, reload
+  EXPECT_EQ(Script("return", "a", "n1", "3", "2"), 2);
+  // Both operations ran the one script, loaded once.
+  EXPECT_NE(Cmd({"INFO", "memory"}).str.find("number_of_cached_scripts:1\r\n"),
+            std::string::npos);
   ExpectSaleConserves("a", 10);
 }
 
