@@ -64,6 +64,8 @@ http {
   edgekit_inventory_stock sale flash 25;
   edgekit_inventory_stock sale limited 3;
   edgekit_inventory_stock sale short 1;
+  edgekit_inventory_zone bulk 2m skus=4 buyers=1024 holds=1024;
+  edgekit_inventory_stock bulk lots 300;
   server {
     listen 127.0.0.1:$port;
     edgekit_jwt_keys keys.jwks;
@@ -109,6 +111,9 @@ http {
     }
     location /buy-short/ {
       edgekit_inventory_acquire sale sku=short buyer=\$arg_buyer ttl=1s;
+    }
+    location /buy-lots/ {
+      edgekit_inventory_acquire bulk sku=lots buyer=\$arg_buyer ttl=1h;
     }
   }
   ${4:-}
@@ -189,6 +194,32 @@ late = sorted(set(c for c, _ in again))
 bad = len(wins) != 25 or len(set(wins)) != 25 or codes != [200, 409] or late != [409]
 if bad:
     print("wins=%d distinct=%d codes=%s again=%s" % (len(wins), len(set(wins)), codes, late))
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# 300 units, enough that each worker refills its CPU's lane in blocks: 400
+# buyers at once get exactly 300 distinct holds, the last units gathered
+# back from the lanes, and 100 answers of sold out.
+lane_sale() {
+  /usr/bin/python3 - "$base" <<'EOF'
+import concurrent.futures, json, sys, urllib.error, urllib.request
+base = sys.argv[1]
+def buy(i):
+    try:
+        with urllib.request.urlopen(base + "/buy-lots/?buyer=b%d" % i,
+                                    timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+with concurrent.futures.ThreadPoolExecutor(16) as pool:
+    first = list(pool.map(buy, range(400)))
+wins = [b["hold"] for c, b in first if c == 200]
+lost = [c for c, _ in first if c != 200]
+bad = len(wins) != 300 or len(set(wins)) != 300 or lost != [409] * 100
+if bad:
+    print("wins=%d distinct=%d others=%s" % (len(wins), len(set(wins)),
+                                            sorted(set(lost))))
 sys.exit(1 if bad else 0)
 EOF
 }
@@ -275,6 +306,8 @@ run_suite() {
 
   flash_sale && ok "60 concurrent buyers, 25 units: 25 distinct holds, never more" ||
     bad "flash sale" "oversold or wrong answers"
+  lane_sale && ok "400 concurrent buyers, 300 units through lanes: exactly 300 holds" ||
+    bad "lane sale" "oversold, undersold or wrong answers"
   local b0 b1 b2 b3
   b0=$(sed -n 1p "$prefix/conf/buyers.txt"); b1=$(sed -n 2p "$prefix/conf/buyers.txt")
   b2=$(sed -n 3p "$prefix/conf/buyers.txt"); b3=$(sed -n 4p "$prefix/conf/buyers.txt")
