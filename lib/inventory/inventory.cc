@@ -793,8 +793,8 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
 bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
-  uint32_t i = static_cast<uint32_t>(
-      (static_cast<unsigned __int128>(start) * n) >> 64);
+  uint32_t i =
+      static_cast<uint32_t>((static_cast<unsigned __int128>(start) * n) >> 64);
   for (uint32_t k = 0; k < n; ++k) {
     uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
     if (PhaseOf(s) == kFree) {
@@ -1222,6 +1222,32 @@ edgekit_status Inventory::Stats(std::string_view sku, StockStats* out) const {
   return EDGEKIT_OK;
 }
 
+namespace {
+
+// The SKU slot this thread last acquired from, by table. A flash sale sends
+// most acquires to a few SKUs; a hit costs a key comparison instead of a
+// hash and a probe. Only a hint: the slot's key is compared on every use,
+// and a slot, once ready, keeps its key for the life of the region.
+struct SkuMemo {
+  const void* table = nullptr;
+  uint64_t slot = 0;
+};
+thread_local SkuMemo t_sku_memo;
+
+}  // namespace
+
+bool Inventory::FindSku(std::string_view sku, Table::Slot* out) const {
+  SkuMemo& memo = t_sku_memo;
+  if (memo.table == skus_.base() && memo.slot < skus_.num_slots() &&
+      skus_.key(memo.slot) == sku) {
+    *out = Table::Slot{memo.slot, skus_.values(memo.slot)};
+    return true;
+  }
+  if (skus_.Find(sku, out) != Table::Result::kFound) return false;
+  memo = SkuMemo{skus_.base(), out->index};
+  return true;
+}
+
 edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                                   uint32_t qty, uint64_t now_ms,
                                   uint64_t hold_ttl_ms, uint64_t* out_hold) {
@@ -1232,8 +1258,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
-  if (skus_.Find(sku, &s) != Table::Result::kFound)
-    return EDGEKIT_E_UNKNOWN_SKU;
+  if (!FindSku(sku, &s)) return EDGEKIT_E_UNKNOWN_SKU;
   std::atomic<uint64_t>* v = s.values;
   const uint32_t ln = CurrentLane();
   // The sold-out storm after a sale ends costs one lookup and a few loads

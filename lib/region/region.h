@@ -272,6 +272,9 @@ class Table {
                    fn) const;
 
   [[nodiscard]] uint64_t num_slots() const { return shape_.num_slots; }
+  // Where the table's slots start: with num_slots, what identifies a table
+  // to a cache of slot indices outside the region.
+  [[nodiscard]] const void* base() const { return base_; }
   [[nodiscard]] const TableShape& shape() const { return shape_; }
 
   // Packs a state with a hash, as stored in the state word.

@@ -352,6 +352,53 @@ TEST(Acquire, SoldOutBoundaries) {
   r.ExpectConserved("two");
 }
 
+// Acquire remembers, per thread, the slot of the last SKU it looked up. The
+// memo must follow the SKU, never the slot: SKUs alternating, and regions
+// formatted again at the same address with other SKUs in the slots.
+TEST(Acquire, SkuMemoFollowsTheSkuNotTheSlot) {
+  Region r;
+  ASSERT_EQ(r.Set("a", 5), EDGEKIT_OK);
+  ASSERT_EQ(r.Set("b", 7), EDGEKIT_OK);
+  uint64_t h;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(r.Acquire("a", "buyer" + std::to_string(i), 1, &h), EDGEKIT_OK);
+    ASSERT_EQ(r.Acquire("b", "buyer" + std::to_string(i), 1, &h), EDGEKIT_OK);
+  }
+  EXPECT_EQ(r.Stats("a").available, 1u);
+  EXPECT_EQ(r.Stats("b").available, 3u);
+  // Formatted again in place: "a" is gone, its old slot empty.
+  edgekit_inventory_config cfg = SmallConfig();
+  edgekit_inventory* again = nullptr;
+  ASSERT_EQ(edgekit_inventory_format(&again, r.mem(), r.len(), &cfg),
+            EDGEKIT_OK);
+  ASSERT_EQ(r.Set("b", 2), EDGEKIT_OK);
+  EXPECT_EQ(r.Acquire("a", "x", 1, &h), EDGEKIT_E_UNKNOWN_SKU);
+  EXPECT_EQ(r.Acquire("b", "x", 1, &h), EDGEKIT_OK);
+  // Formatted again with another seed: "a" comes back in another slot.
+  cfg.hash_seed = 0x9e3779b97f4a7c15;
+  edgekit_inventory_free(again);
+  ASSERT_EQ(edgekit_inventory_format(&again, r.mem(), r.len(), &cfg),
+            EDGEKIT_OK);
+  for (const char* sku : {"c", "d", "e", "a"}) {
+    ASSERT_EQ(edgekit_inventory_set_stock(again, sku, 1, 3), EDGEKIT_OK);
+  }
+  auto acquire = [&](const char* sku) {
+    return edgekit_inventory_acquire(again, &h, sku, 1, "y", 1, 1, kNow, 1000);
+  };
+  EXPECT_EQ(acquire("a"), EDGEKIT_OK);
+  EXPECT_EQ(acquire("c"), EDGEKIT_OK);
+  EXPECT_EQ(acquire("a"), EDGEKIT_E_BUYER_LIMIT);
+  EXPECT_EQ(acquire("d"), EDGEKIT_OK);
+  EXPECT_EQ(acquire("e"), EDGEKIT_OK);
+  for (const char* sku : {"a", "c", "d", "e"}) {
+    edgekit_stock_stats st{};
+    ASSERT_EQ(edgekit_inventory_stats(again, &st, sku, 1), EDGEKIT_OK);
+    EXPECT_EQ(st.available, 2u) << sku;
+    EXPECT_EQ(st.held, 1u) << sku;
+  }
+  edgekit_inventory_free(again);
+}
+
 TEST(Acquire, InvalidArguments) {
   Region r;
   ASSERT_EQ(r.Set("sku", 5), EDGEKIT_OK);
