@@ -95,7 +95,9 @@ typedef struct edgekit_inventory_config {
  * sold. */
 typedef struct edgekit_stock_stats {
   uint64_t available; /* units a buyer can still acquire */
-  uint64_t held;      /* units in holds not yet confirmed or returned */
+  uint64_t held;      /* units in holds not yet confirmed or returned (and,
+                         until expire runs, units a dead worker was moving
+                         between a lane and the central count) */
   uint64_t sold;      /* units in confirmed holds */
   uint64_t added;     /* every unit ever added (set_stock up, add_stock > 0) */
   uint64_t removed;   /* every unit ever removed (set_stock down, add_stock < 0) */
@@ -154,12 +156,12 @@ EDGEKIT_API void edgekit_inventory_free(edgekit_inventory* inv);
 /* edgekit_inventory_set_stock makes |available| units of |sku| available,
  * creating the SKU if needed, and counts the difference as added or removed.
  * Units in holds are unaffected. Units in lanes count as available: it
- * gathers them back first, and sets the central count to |available| minus
- * what is in lanes when it applies (exact unless a lane is being refilled at
- * that moment, which only happens while a sale runs; to change stock during
- * a sale, use edgekit_inventory_add_stock, which is always exact). EDGEKIT_E_NO_SPACE if the SKU table or the
- * hold records are full; EDGEKIT_E_STOCK_RANGE if |available| or the
- * cumulative added count would exceed 2^32 - 1. */
+ * first finishes any transfer a dead worker left half done and gathers the
+ * lanes back, then sets the central count to |available| minus what is in
+ * lanes when it applies, gathering again if a refill left the lanes holding
+ * more. EDGEKIT_E_NO_SPACE if the SKU table or the hold records are full;
+ * EDGEKIT_E_STOCK_RANGE if |available| or the cumulative added count would
+ * exceed 2^32 - 1. */
 EDGEKIT_API edgekit_status edgekit_inventory_set_stock(edgekit_inventory* inv,
                                                        const char* sku,
                                                        size_t sku_len,
@@ -210,10 +212,11 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  *   EDGEKIT_E_NO_SPACE          the buyer table or the hold records are full
  *                               (nothing is evicted to make room).
  * On any failure nothing is held and |*out_hold| is 0. A sold-out answer
- * costs one table lookup and ten loads of lines nobody writes any more. A call that stalls mid-way past its
- * own expiry (a descheduled worker) may have its attempt rolled back by
- * edgekit_inventory_expire in another process; it then starts over, and
- * the hold it returns is already expired. */
+ * costs one table lookup and ten loads of lines nobody writes any more. A
+ * call that stalls mid-way past its own expiry (a descheduled worker) may
+ * have its attempt rolled back by edgekit_inventory_expire in another
+ * process; it then starts over, and the hold it returns is already
+ * expired. */
 EDGEKIT_API edgekit_status edgekit_inventory_acquire(
     edgekit_inventory* inv, uint64_t* out_hold, const char* sku,
     size_t sku_len, const char* buyer, size_t buyer_len, uint32_t qty,

@@ -24,7 +24,7 @@
 //      confirm   kHeld → kSell (sold += q) → kScrub
 //      return    kHeld → kReturn (available += q) → kUnbuy (buyer -= q)
 //                → kScrub
-//      stock     kStockSet (available := n) → kStockLog (added or removed += d)
+//      stock     kStockSet (available := n) → kStockLog (added/removed += d)
 //      → kScrub    ↘ refused or declined: kScrub
 //      transfer  kDrain (source -= b) → kFill (destination += b) → kScrub
 //                  ↘ refused or declined: kScrub
@@ -62,7 +62,7 @@
 //    expiry, written before its first step, has passed; a stock change's
 //    once it has not moved while expire watched it; there is no clock for
 //    those):
-//    (A transfer's drain is settled like a stock change.)
+//    A transfer's drain is settled like a stock change.
 //    - unpublished (the owner died or stalls between its claim and its
 //      install of |who|): expire revokes the claim by installing a revoked
 //      |who| with the claim's tag, then frees the record. The owner's own
@@ -103,11 +103,12 @@
 //    phase, take the old stamp for its own and skip its step. So every
 //    operation ends in kScrub, which waits on no word: it replaces each
 //    *plain* stamp of the record (any generation) in every counter word
-//    the operation may have written — derived from |who|: a hold's buyer
-//    word and its SKU's available and sold; a stock change's available,
-//    added and removed — with a *retired* stamp, and only then frees the
-//    record. Invariant: when a record is claimed, no counter word holds a
-//    plain stamp of it, so every plain stamp of a record is its current
+//    the operation may have written — derived from |who| and |what|: a
+//    hold's buyer word and its pair's available and sold; a stock change's
+//    central available, added and removed; a transfer's central and lane
+//    available — with a *retired* stamp, and only then frees the record.
+//    Invariant: when a record is claimed, no counter word holds a plain
+//    stamp of it, so every plain stamp of a record is its current
 //    operation's, whose steps' generations differ by a handful.
 //    - The retired stamp is the record's stamp at its kScrub generation
 //      with the declined flag, value unchanged. Not an empty stamp: a
@@ -952,6 +953,9 @@ constexpr uint64_t kRefillFloor = 2 * kLanes * kMinBlock;
 // Rounds an acquire retries when the lane or central count it chose was
 // emptied under it (by a sale, or a gather) before it answers sold out.
 constexpr int kTakeRounds = 8;
+// ChoosePair's answers besides a pair.
+constexpr int kSoldOut = -1;
+constexpr int kNoRecord = -2;
 
 // The lane of the calling thread: its CPU's (rseq makes this a load on
 // glibc 2.35+). Two threads on one CPU share a lane, which costs only a
@@ -967,9 +971,10 @@ inline uint32_t CurrentLane() {
 // |ln|: from the central count, at least |min| and at most |want| of what is
 // there; to it (|to_central|), everything in the lane, |min| being 0.
 // Returns the units moved: 0 if the source had fewer than |min| (or none),
-// or no record was free.
+// or if no record was free, which also sets |*no_record|.
 uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
-                             uint64_t min, uint64_t want) const {
+                             uint64_t min, uint64_t want,
+                             bool* no_record) const {
   std::atomic<uint64_t>* source =
       PairWord(sku_slot, to_central ? ln : 0, kAvail);
   const uint64_t flags = kTransferFlag | (to_central ? kToCentral : 0);
@@ -979,6 +984,7 @@ uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
     if (!AllocHold(Mix((sku_slot * kLanes + ln) ^
                        source->load(std::memory_order_relaxed)),
                    kDrain, &index, &state)) {
+      *no_record = true;
       return 0;
     }
     HoldRecord& rec = hold(index);
@@ -1020,23 +1026,39 @@ uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
 }
 
 // Gather moves every unit in the lanes of |sku_slot| back to its central
-// count, and returns how many it moved.
-uint64_t Inventory::Gather(uint64_t sku_slot) const {
-  uint64_t moved = 0;
+// count. Returns false if a lane holding units could not be emptied for
+// want of a free record.
+bool Inventory::Gather(uint64_t sku_slot) const {
+  bool no_record = false;
   for (uint32_t ln = 1; ln <= kLanes; ++ln) {
     if (ValueOf(lane(sku_slot, ln).avail.load(std::memory_order_acquire),
                 kStockBits) != 0) {
-      moved +=
-          Transfer(sku_slot, ln, /*to_central=*/true, 0, MaxValue(kStockBits));
+      Transfer(sku_slot, ln, /*to_central=*/true, 0, MaxValue(kStockBits),
+               &no_record);
     }
   }
-  return moved;
+  return !no_record;
+}
+
+// FinishTransfers completes every transfer of |sku_slot| whose source is
+// drained but whose destination is not yet filled — a dead worker's, found
+// before expire does — so that a stock change sees those units in the
+// central count or a lane. Scans every record: stock changes only.
+void Inventory::FinishTransfers(uint64_t sku_slot) const {
+  for (uint32_t i = 0; i < config_.max_holds; ++i) {
+    const HoldRecord& rec = hold(i);
+    const uint64_t s = rec.state.load(std::memory_order_acquire);
+    if (PhaseOf(s) != kDrain && PhaseOf(s) != kFill) continue;
+    // Help does nothing for a drain not yet published or applied.
+    if (WhoSlot(rec.who.load(std::memory_order_acquire)) == sku_slot) Help(i);
+  }
 }
 
 // ChoosePair says where an acquire of |qty| units on lane |ln| takes them
 // from: the lane if it holds them (after refilling it in a block while the
 // central count is plentiful), else the central count (after gathering the
-// lanes if it runs short); -1 if not even the gathered count holds |qty|.
+// lanes if it runs short); kSoldOut if not even the gathered count holds
+// |qty|, kNoRecord if lanes hold units no free record could gather.
 int Inventory::ChoosePair(uint64_t sku_slot, uint32_t ln, uint64_t qty) const {
   if (ValueOf(lane(sku_slot, ln).avail.load(std::memory_order_acquire),
               kStockBits) >= qty) {
@@ -1047,15 +1069,16 @@ int Inventory::ChoosePair(uint64_t sku_slot, uint32_t ln, uint64_t qty) const {
   if (c >= kRefillFloor) {
     uint64_t block = c / (2 * kLanes);
     if (block > kMaxBlock) block = kMaxBlock;
-    if (block >= qty &&
-        Transfer(sku_slot, ln, /*to_central=*/false, qty, block) != 0) {
+    bool no_record = false;
+    if (block >= qty && Transfer(sku_slot, ln, /*to_central=*/false, qty, block,
+                                 &no_record) != 0) {
       return static_cast<int>(ln);
     }
   }
   if (c < qty) {
-    Gather(sku_slot);
+    const bool gathered = Gather(sku_slot);
     c = ValueOf(central->load(std::memory_order_acquire), kStockBits);
-    if (c < qty) return -1;
+    if (c < qty) return gathered ? kSoldOut : kNoRecord;
   }
   return 0;
 }
@@ -1083,9 +1106,12 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   if (found == Table::Result::kKeyTooLong) return EDGEKIT_E_INVALID_ARGUMENT;
   std::atomic<uint64_t>* added = &s.values[kAdded];
   // A stock change works on the central count. Setting counts the units in
-  // lanes as available, and a removal may need them: gather them first.
-  bool gathered = set;
-  if (set) Gather(s.index);
+  // lanes as available, and a removal may need them: both gather them
+  // first, and again whenever a refill moves more into a lane under them
+  // (each such retry means a refill made progress). Units a dead worker's
+  // transfer left between the two are put where they belong first.
+  FinishTransfers(s.index);
+  if (set && !Gather(s.index)) return EDGEKIT_E_NO_SPACE;
   for (;;) {
     uint32_t index;
     uint64_t state;
@@ -1100,20 +1126,26 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
     const uint64_t gen = Gen(state);
     uint64_t what = MakeWhat(0, 0, gen);
     if (!Publish(index, state, MakeWho(s.index, 0, gen), what)) continue;
-    bool out_of_range = false;
+    bool regather = false;
     bool lost = false;
     const int r = OwnerStep(
         index, state, &s.values[kAvail], kStockBits,
         [&](uint64_t avail, uint64_t* out) {
           uint64_t target;
           if (set) {
-            // Exact unless a lane fills or drains meanwhile.
+            // A lane refilled since the gather: the CAS that applies this
+            // would leave it more than |value| (the refill's drain makes
+            // the CAS fail, and this runs again).
             const uint64_t in_lanes = LaneSum(s.index);
             const uint64_t total = static_cast<uint64_t>(value);
-            target = total > in_lanes ? total - in_lanes : 0;
+            if (in_lanes > total) return !(regather = true);
+            target = total - in_lanes;
           } else if (value < 0) {
             const uint64_t take = 0 - static_cast<uint64_t>(value);
-            if (avail < take) return !(out_of_range = true);
+            if (avail < take) {
+              regather = avail + LaneSum(s.index) >= take;
+              return false;
+            }
             target = avail - take;
           } else {
             target = avail + static_cast<uint64_t>(value);
@@ -1122,7 +1154,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
           if (target > MaxValue(kStockBits) ||
               ValueOf(added->load(std::memory_order_acquire), kStockBits) + up >
                   MaxValue(kStockBits)) {
-            return !(out_of_range = true);
+            return false;
           }
           // The amount is the record's, for whoever logs it (kStockLog),
           // and must be in place before the CAS that applies the step. A
@@ -1150,11 +1182,9 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
     if (r == kRejected) {
       AdvanceTo(rec, state, kScrub);
       Help(index);
-      if (!gathered && value < 0) {  // the units may be in lanes
-        gathered = true;
-        if (Gather(s.index) != 0) continue;
-      }
-      return EDGEKIT_E_STOCK_RANGE;
+      if (!regather) return EDGEKIT_E_STOCK_RANGE;
+      if (!Gather(s.index)) return EDGEKIT_E_NO_SPACE;
+      continue;
     }
     Help(index);  // kStockLog: count the change as added or removed
     return EDGEKIT_OK;
@@ -1302,7 +1332,8 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   int rounds = 0;
   for (;;) {
     const int pair = ChoosePair(s.index, ln, qty);
-    if (pair < 0) return EDGEKIT_E_SOLD_OUT;
+    if (pair == kNoRecord) return EDGEKIT_E_NO_SPACE;
+    if (pair == kSoldOut) return EDGEKIT_E_SOLD_OUT;
     uint32_t index;
     uint64_t state;
     if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {

@@ -148,7 +148,7 @@ class Inventory {
   struct HoldRecord {
     std::atomic<uint64_t> state;  // gen << 8 | phase
     std::atomic<uint64_t> who;    // slot | qty << 31 | claim tag << 47
-    std::atomic<uint64_t> what;   // expiry or stock amount | claim tag << 44
+    std::atomic<uint64_t> what;   // expiry or amount | pair << 44 | tag << 49
     std::atomic<uint64_t> unused[5];
   };
   static_assert(sizeof(HoldRecord) == 64);
@@ -222,8 +222,9 @@ class Inventory {
                                   int which) const;
   uint64_t LaneSum(uint64_t sku_slot) const;
   uint64_t Transfer(uint64_t sku_slot, uint32_t lane, bool to_central,
-                    uint64_t min, uint64_t want) const;
-  uint64_t Gather(uint64_t sku_slot) const;
+                    uint64_t min, uint64_t want, bool* no_record) const;
+  bool Gather(uint64_t sku_slot) const;
+  void FinishTransfers(uint64_t sku_slot) const;
   int ChoosePair(uint64_t sku_slot, uint32_t lane, uint64_t qty) const;
   std::atomic<uint64_t>* Target(uint64_t state, const HoldRecord& rec) const;
   bool AdvanceTo(HoldRecord& rec, uint64_t state, uint8_t phase) const;

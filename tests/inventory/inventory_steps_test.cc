@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -684,6 +685,102 @@ TEST_F(Steps, UnitsInAnotherCpusLaneAreGathered) {
   ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &h), EDGEKIT_OK);
   EXPECT_EQ(Stats().available, in_lane - 1);
   sched_setaffinity(0, sizeof(allowed), &allowed);
+  ExpectClean();
+}
+
+// set_stock and add_stock against lane transfers: what each promises
+// (include/edgekit/inventory.h) with a refill running, or left half done by
+// a dead worker. (Found by a review of the lanes change.)
+class LaneStockChanges : public Steps {
+ protected:
+  // Leaves a lane refill exactly as a worker killed after its drain (and
+  // the phase advance to kFill) but before its fill leaves it: the central
+  // count drained and stamped, the lane word as it was (zero: never used),
+  // the record in kFill. Built from a real death at the transfer's scrub by
+  // restoring the lane word — found by its value, which is unique — and
+  // rewinding the record one generation. Returns the block in flight.
+  uint64_t LeaveRefillInFlight() {
+    DieAt(kScrub, true, [](Inventory& inv) {
+      uint64_t h;
+      (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+    });
+    Inventory::HoldRecord* recs = inv_->hold_records();
+    int found = -1;
+    for (uint32_t i = 0; i < 8; ++i) {
+      if ((recs[i].state.load() & 0xff) == kScrub) found = static_cast<int>(i);
+    }
+    EXPECT_GE(found, 0);
+    if (found < 0) return 0;
+    const uint64_t gen = recs[found].state.load() >> 8;
+    const uint64_t block = inv_->LaneUnits("sku");
+    const uint64_t fill_stamp =
+        (((gen - 1) & 0x7ff) << 20) | (static_cast<uint64_t>(found) + 1);
+    const uint64_t filled = (block << 32) | fill_stamp;
+    auto* words = static_cast<std::atomic<uint64_t>*>(mem_);
+    std::atomic<uint64_t>* lane_word = nullptr;
+    int matches = 0;
+    for (size_t w = 0; w < len_ / 8; ++w) {
+      if (words[w].load() == filled) {
+        lane_word = &words[w];
+        ++matches;
+      }
+    }
+    EXPECT_EQ(matches, 1);
+    if (matches != 1) return 0;
+    lane_word->store(0);
+    recs[found].state.store(((gen - 1) << 8) | kFill);
+    EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
+    return block;
+  }
+};
+
+// set_stock(0) — the way to stop a sale — while a buyer refills its lane:
+// the set's CAS on the central count fails on the refill's drain, and its
+// retry finds more in the lanes than it may leave: it gathers them again.
+// Either linearization (acquire first: 0 available, 1 held; set first: bob
+// sold out) leaves nothing available.
+TEST_F(LaneStockChanges, SetStockToZeroUnderARefillLeavesNothingOnSale) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  InterruptAt(kStockSet, true, [&] {
+    uint64_t bob;
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &bob), EDGEKIT_OK);
+  });
+  ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK);
+  EXPECT_EQ(Stats().available, 0u)
+      << inv_->LaneUnits("sku") << " units left in lanes after set_stock(0)";
+  uint64_t h;
+  EXPECT_EQ(inv_->Acquire("sku", "carol", 1, kNow, 100, &h),
+            EDGEKIT_E_SOLD_OUT);
+  ExpectClean();
+}
+
+// No sale runs; the only worker died mid-refill, its block drained from the
+// central count but not yet in its lane. set_stock finishes that transfer
+// first, so the count it sets is exact, and expire finds nothing to add.
+TEST_F(LaneStockChanges, SetStockAfterAWorkerDiedMidRefillIsExact) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  const uint64_t block = LeaveRefillInFlight();
+  ASSERT_GT(block, 0u);
+  ASSERT_EQ(inv_->SetStock("sku", 100), EDGEKIT_OK);
+  inv_->Expire(kNow);  // finishes the dead worker's transfer
+  EXPECT_EQ(Stats().available, 100u) << "block in flight: " << block;
+  ExpectClean();
+}
+
+// add_stock is exact: removing 990 of 999 available must succeed whether it
+// runs before or after a concurrent one-unit acquire, even when the
+// acquire's refill moves units into a lane after the removal's gather.
+TEST_F(LaneStockChanges, RemovalUnderARefillStillFindsTheUnits) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  ASSERT_GT(inv_->LaneUnits("sku"), 0u);
+  InterruptAt(kStockSet, true, [&] {
+    uint64_t bob;
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 100, &bob), EDGEKIT_OK);
+  });
+  EXPECT_EQ(inv_->AddStock("sku", -990), EDGEKIT_OK)
+      << "available: " << Stats().available;
   ExpectClean();
 }
 
