@@ -38,6 +38,8 @@ void Exercise(Inventory inv, const uint8_t* data, size_t size) {
   std::string sku = "sku-" + std::to_string(size % 5);
   std::string buyer = "buyer-" + std::to_string(size % 7);
   (void)inv.SetStock(sku, 3);
+  // Enough stock, half the time, that acquires refill a lane.
+  (void)inv.AddStock(sku, size % 2 == 0 ? 500 : 0);
   (void)inv.AddStock(sku, -1);
   (void)inv.SetBuyerLimit(sku, 2);
   uint64_t hold = 0;
@@ -53,8 +55,10 @@ void Exercise(Inventory inv, const uint8_t* data, size_t size) {
     (void)inv.Confirm(forged, now);
     (void)inv.Cancel(forged);
   }
+  (void)inv.AddStock(sku, -400);  // may gather the lanes back
   (void)inv.Expire(now + 100);
   (void)inv.Expire(UINT64_MAX);
+  (void)inv.LaneUnits(sku);
   uint64_t retry;
   (void)inv.RateCheck(buyer, 10, 2, 1, now, &retry);
   edgekit_stock_stats st;

@@ -164,6 +164,31 @@ TEST(Table, SameHashDifferentKeysGetDifferentSlots) {
   EXPECT_EQ(t.FindOrInsert("a", h, &f), Table::Result::kFound);
 }
 
+// Keys are compared in 8-byte words with an overlapping last word: under
+// one forced hash, keys of every length that differ in a single byte, at
+// every position, are different keys.
+TEST(Table, SameHashKeysDifferingInOneByteAreDifferentKeys) {
+  const uint64_t h = 42;
+  for (size_t len : {1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40}) {
+    for (size_t pos = 0; pos < len; ++pos) {
+      Mem m(Small(2, 40));
+      Table& t = m.table();
+      const std::string a(len, 'k');
+      std::string b = a;
+      b[pos] = 'j';
+      Table::Slot sa, sb, f;
+      ASSERT_EQ(t.FindOrInsert(a, h, &sa), Table::Result::kInserted);
+      EXPECT_EQ(t.Find(b, h, &f), Table::Result::kNotFound)
+          << len << " " << pos;
+      ASSERT_EQ(t.FindOrInsert(b, h, &sb), Table::Result::kInserted)
+          << len << " " << pos;
+      EXPECT_NE(sa.index, sb.index);
+      ASSERT_EQ(t.Find(a, h, &f), Table::Result::kFound);
+      EXPECT_EQ(f.index, sa.index);
+    }
+  }
+}
+
 TEST(Table, ProbeLimitBoundsTheSearch) {
   TableShape shape = Small(16);
   shape.max_probes = 2;
