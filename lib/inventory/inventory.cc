@@ -949,7 +949,7 @@ namespace {
 // count directly, so the last units of a sale are never spread over lanes.
 constexpr uint64_t kMinBlock = 8;
 constexpr uint64_t kMaxBlock = 256;
-constexpr uint64_t kRefillFloor = 2 * kLanes * kMinBlock;
+constexpr uint64_t kRefillFloor = uint64_t{2} * kLanes * kMinBlock;
 // Rounds an acquire retries when the lane or central count it chose was
 // emptied under it (by a sale, or a gather) before it answers sold out.
 constexpr int kTakeRounds = 8;
@@ -1067,7 +1067,7 @@ int Inventory::ChoosePair(uint64_t sku_slot, uint32_t ln, uint64_t qty) const {
   std::atomic<uint64_t>* central = PairWord(sku_slot, 0, kAvail);
   uint64_t c = ValueOf(central->load(std::memory_order_acquire), kStockBits);
   if (c >= kRefillFloor) {
-    uint64_t block = c / (2 * kLanes);
+    uint64_t block = c / (uint64_t{2} * kLanes);
     if (block > kMaxBlock) block = kMaxBlock;
     bool no_record = false;
     if (block >= qty && Transfer(sku_slot, ln, /*to_central=*/false, qty, block,
