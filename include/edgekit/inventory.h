@@ -156,10 +156,13 @@ EDGEKIT_API void edgekit_inventory_free(edgekit_inventory* inv);
 /* edgekit_inventory_set_stock makes |available| units of |sku| available,
  * creating the SKU if needed, and counts the difference as added or removed.
  * Units in holds are unaffected. Units in lanes count as available: it
- * first finishes any transfer a dead worker left half done and gathers the
- * lanes back, then sets the central count to |available| minus what is in
- * lanes when it applies, gathering again if a refill left the lanes holding
- * more. EDGEKIT_E_NO_SPACE if the SKU table or the hold records are full;
+ * gathers the lanes back, then, as it applies, finishes every transfer
+ * between a lane and the central count (a live or a dead worker's) and sets
+ * the central count to |available| minus what is in lanes, gathering again
+ * if a refill left the lanes holding more. Each such retry scans the hold
+ * records, so during a busy sale prefer edgekit_inventory_add_stock, which
+ * never needs one unless it removes more than the central count holds.
+ * EDGEKIT_E_NO_SPACE if the SKU table or the hold records are full;
  * EDGEKIT_E_STOCK_RANGE if |available| or the cumulative added count would
  * exceed 2^32 - 1. */
 EDGEKIT_API edgekit_status edgekit_inventory_set_stock(edgekit_inventory* inv,

@@ -1041,9 +1041,9 @@ bool Inventory::Gather(uint64_t sku_slot) const {
 }
 
 // FinishTransfers completes every transfer of |sku_slot| whose source is
-// drained but whose destination is not yet filled — a dead worker's, found
-// before expire does — so that a stock change sees those units in the
-// central count or a lane. Scans every record: stock changes only.
+// drained but whose destination is not yet filled — a live worker's or a
+// dead one's — so that a stock change sees those units in the central
+// count or a lane. Scans every record: stock changes only.
 void Inventory::FinishTransfers(uint64_t sku_slot) const {
   for (uint32_t i = 0; i < config_.max_holds; ++i) {
     const HoldRecord& rec = hold(i);
@@ -1108,9 +1108,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   // A stock change works on the central count. Setting counts the units in
   // lanes as available, and a removal may need them: both gather them
   // first, and again whenever a refill moves more into a lane under them
-  // (each such retry means a refill made progress). Units a dead worker's
-  // transfer left between the two are put where they belong first.
-  FinishTransfers(s.index);
+  // (each such retry means a refill made progress).
   if (set && !Gather(s.index)) return EDGEKIT_E_NO_SPACE;
   for (;;) {
     uint32_t index;
@@ -1133,9 +1131,14 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
         [&](uint64_t avail, uint64_t* out) {
           uint64_t target;
           if (set) {
-            // A lane refilled since the gather: the CAS that applies this
-            // would leave it more than |value| (the refill's drain makes
-            // the CAS fail, and this runs again).
+            // Units between a transfer's drain and its fill are in neither
+            // the central count nor a lane: finish every such transfer
+            // first. A drain from the central count after this changes it,
+            // so our CAS fails and this runs again; a gather's drain from a
+            // lane after it moves units LaneSum already counted, and its
+            // fill lands on top of what we set. Either way, when our CAS
+            // applies, central + lanes + units in flight = |value|.
+            FinishTransfers(s.index);
             const uint64_t in_lanes = LaneSum(s.index);
             const uint64_t total = static_cast<uint64_t>(value);
             if (in_lanes > total) return !(regather = true);
@@ -1143,6 +1146,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
           } else if (value < 0) {
             const uint64_t take = 0 - static_cast<uint64_t>(value);
             if (avail < take) {
+              FinishTransfers(s.index);
               regather = avail + LaneSum(s.index) >= take;
               return false;
             }

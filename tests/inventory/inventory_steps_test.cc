@@ -767,6 +767,24 @@ TEST_F(LaneStockChanges, SetStockAfterAWorkerDiedMidRefillIsExact) {
   ExpectClean();
 }
 
+// As above, but the refill drains the central count while set_stock is
+// already at its CAS, so no scan before the set can see it: the set's CAS
+// fails on the drained word, and its retry must finish the transfer and
+// count the block, or the block lands in the lane after "set_stock(0)".
+TEST_F(LaneStockChanges, SetStockCountsARefillDrainedUnderIt) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  uint64_t block = 0;
+  InterruptAt(kStockSet, true, [&] { block = LeaveRefillInFlight(); });
+  ASSERT_EQ(inv_->SetStock("sku", 0), EDGEKIT_OK);
+  ASSERT_GT(block, 0u);
+  inv_->Expire(kNow);  // would finish the transfer, had the set not
+  EXPECT_EQ(Stats().available, 0u) << "block in flight: " << block;
+  uint64_t h;
+  EXPECT_EQ(inv_->Acquire("sku", "carol", 1, kNow, 100, &h),
+            EDGEKIT_E_SOLD_OUT);
+  ExpectClean();
+}
+
 // add_stock is exact: removing 990 of 999 available must succeed whether it
 // runs before or after a concurrent one-unit acquire, even when the
 // acquire's refill moves units into a lane after the removal's gather.
