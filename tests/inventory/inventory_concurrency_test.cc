@@ -34,7 +34,14 @@ using edgekit::inventory::Inventory;
 
 constexpr int kColdSkus = 40;
 constexpr int kBuyers = 600;
-constexpr uint32_t kHotLimit = 1;
+// The hot SKU's sale: a flash sale (few units, one each) by default, or a
+// deep one whose stock keeps every worker's lane refilling all along.
+struct HotSale {
+  uint32_t stock;
+  uint32_t limit;
+};
+constexpr HotSale kFlash{300, 1};
+constexpr HotSale kDeep{1'000'000, 1000};
 constexpr uint32_t kColdLimit = 2;
 constexpr int kMaxWorkers = 8;
 
@@ -77,9 +84,9 @@ Config TestConfig() {
   return c;
 }
 
-void StockTheSale(Inventory& inv) {
-  ASSERT_EQ(inv.SetStock(SkuName(0), 300), EDGEKIT_OK);
-  ASSERT_EQ(inv.SetBuyerLimit(SkuName(0), kHotLimit), EDGEKIT_OK);
+void StockTheSale(Inventory& inv, HotSale hot) {
+  ASSERT_EQ(inv.SetStock(SkuName(0), hot.stock), EDGEKIT_OK);
+  ASSERT_EQ(inv.SetBuyerLimit(SkuName(0), hot.limit), EDGEKIT_OK);
   for (int i = 1; i <= kColdSkus; ++i)
     ASSERT_EQ(inv.SetStock(SkuName(i), 20), EDGEKIT_OK);
 }
@@ -136,7 +143,8 @@ void Work(Inventory inv, Shared* shared, uint64_t seed, int ops, int slot) {
 }
 
 // After expire at the end of time: every invariant, exactly.
-void CheckQuiescent(Inventory& inv, Shared* shared, const Maybe& maybe) {
+void CheckQuiescent(Inventory& inv, Shared* shared, const Maybe& maybe,
+                    HotSale hot) {
   inv.Expire(UINT64_MAX);
   const edgekit_hold_census census = inv.Census();
   EXPECT_EQ(census.held, 0u);
@@ -146,7 +154,7 @@ void CheckQuiescent(Inventory& inv, Shared* shared, const Maybe& maybe) {
   EXPECT_EQ(inv.StampsOfFreeRecords(), 0u);
   std::map<std::string, uint64_t> buyer_units;
   inv.ForEachBuyer([&](std::string_view sku, std::string_view, uint32_t units) {
-    EXPECT_LE(units, sku == "hot" ? kHotLimit : kColdLimit) << sku;
+    EXPECT_LE(units, sku == "hot" ? hot.limit : kColdLimit) << sku;
     buyer_units[std::string(sku)] += units;
   });
   uint64_t total_sold = 0;
@@ -163,7 +171,7 @@ void CheckQuiescent(Inventory& inv, Shared* shared, const Maybe& maybe) {
     for (int b = 0; b < kBuyers; ++b) {
       const uint32_t c = shared->confirmed[i][b].load();
       const uint32_t units = inv.BuyerUnits(sku, BuyerName(b));
-      EXPECT_LE(c, i == 0 ? kHotLimit : kColdLimit) << sku << " " << b;
+      EXPECT_LE(c, i == 0 ? hot.limit : kColdLimit) << sku << " " << b;
       EXPECT_LE(c, units) << sku << " " << b;
       EXPECT_LE(units, c + maybe[i][b]) << sku << " " << b << ": lost units";
       seen += c;
@@ -191,7 +199,7 @@ TEST(InventoryConcurrency, ThreadsHammerHotAndColdSkus) {
   shared->now_ms = 1'000'000;
   auto inv = Inventory::Format(mem, len, cfg);
   ASSERT_TRUE(inv.ok()) << inv.status();
-  StockTheSale(*inv);
+  StockTheSale(*inv, kFlash);
   std::vector<std::thread> threads;
   std::atomic<bool> stop{false};
   std::thread clock([&] {
@@ -207,15 +215,14 @@ TEST(InventoryConcurrency, ThreadsHammerHotAndColdSkus) {
   clock.join();
   Maybe maybe = NoMaybe();
   Harvest(shared, &maybe);
-  CheckQuiescent(*inv, shared, maybe);
+  CheckQuiescent(*inv, shared, maybe, kFlash);
   munmap(shared, sizeof(Shared));
   munmap(mem, len);
 }
 
-TEST(InventoryConcurrency, ProcessesKilledMidRunLoseNothing) {
+void KillRounds(HotSale hot, int rounds) {
   constexpr int kProcesses = 3;
   constexpr int kThreads = 2;
-  int rounds = 150;
   if (const char* env = std::getenv("EDGEKIT_CRASH_ROUNDS"))
     rounds = std::atoi(env);
   const Config cfg = TestConfig();
@@ -228,7 +235,7 @@ TEST(InventoryConcurrency, ProcessesKilledMidRunLoseNothing) {
   {
     auto inv = Inventory::Format(mem, len, cfg);
     ASSERT_TRUE(inv.ok());
-    StockTheSale(*inv);
+    StockTheSale(*inv, hot);
   }
   static_assert(kProcesses * kThreads <= kMaxWorkers);
   std::mt19937_64 rng(42);
@@ -277,12 +284,26 @@ TEST(InventoryConcurrency, ProcessesKilledMidRunLoseNothing) {
   ASSERT_GT(kills, 0u);
   auto inv = Inventory::Attach(mem, len);
   ASSERT_TRUE(inv.ok());
-  CheckQuiescent(*inv, shared, maybe);
+  // A deep sale leaves units in the lanes the workers were selling from.
+  if (hot.stock > 10'000) {
+    EXPECT_GT(inv->LaneUnits(SkuName(0)), 0u);
+  }
+  CheckQuiescent(*inv, shared, maybe, hot);
   std::printf("rounds %d, kills %llu, ops %llu\n", rounds,
               static_cast<unsigned long long>(kills),
               static_cast<unsigned long long>(shared->ops.load()));
   munmap(shared, sizeof(Shared));
   munmap(mem, len);
+}
+
+TEST(InventoryConcurrency, ProcessesKilledMidRunLoseNothing) {
+  KillRounds(kFlash, 150);
+}
+
+// The hot SKU's stock stays deep, so its acquires refill lanes in blocks
+// and kills land inside transfers as well as holds and stock changes.
+TEST(InventoryConcurrency, ProcessesKilledMidLaneRefillsLoseNothing) {
+  KillRounds(kDeep, 60);
 }
 
 }  // namespace
