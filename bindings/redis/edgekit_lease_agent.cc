@@ -308,12 +308,7 @@ class Agent {
       if (NowMs() < empty_until_[sku]) continue;
       const edgekit_stock_stats s = Stats(sku);
       if (s.available >= o_.low) continue;
-      Record r;
-      r.seq = journal_.max_seq() + 1;
-      r.kind = 'g';
-      r.sku = sku;
-      r.units = o_.block;
-      r.before = s.added;
+      const Record r{journal_.max_seq() + 1, 'g', sku, o_.block, s.added};
       journal_.Begin(r);
       Step("grant", 1);
       if (Finish(r) == 0) empty_until_[sku] = NowMs() + 1000;
@@ -330,12 +325,8 @@ class Agent {
       for (int attempt = 0; attempt < 100; ++attempt) {
         const edgekit_stock_stats s = Stats(sku);
         if (s.available == 0) break;
-        Record r;
-        r.seq = journal_.max_seq() + 1;
-        r.kind = 'r';
-        r.sku = sku;
-        r.units = s.available;
-        r.before = s.removed;
+        const Record r{journal_.max_seq() + 1, 'r', sku, s.available,
+                       s.removed};
         journal_.Begin(r);
         Step("return", 1);
         if (Finish(r) == s.available) break;

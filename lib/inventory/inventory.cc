@@ -957,6 +957,20 @@ constexpr int kTakeRounds = 8;
 constexpr int kSoldOut = -1;
 constexpr int kNoRecord = -2;
 
+// SetWhat rewrites the |what| of a record its owner holds at a first step,
+// from |*what|, the value the owner last installed: a CAS that fails only
+// if the record was settled without the owner and claimed again, and then
+// so must the owner's step. Returns false then.
+bool SetWhat(Inventory::HoldRecord& rec, uint64_t* what, uint64_t want) {
+  if (want == *what) return true;
+  if (!rec.what.compare_exchange_strong(*what, want, std::memory_order_acq_rel,
+                                        std::memory_order_acquire)) {
+    return false;
+  }
+  *what = want;
+  return true;
+}
+
 // The lane of the calling thread: its CPU's (rseq makes this a load on
 // glibc 2.35+). Two threads on one CPU share a lane, which costs only a
 // contended CAS; any lane is correct for any caller.
@@ -998,15 +1012,9 @@ uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
           if (avail == 0 || avail < min) return false;
           moved = avail < want ? avail : want;
           // The amount must be in the record before the drain (kFill reads
-          // it); a CAS from our own last value, as in StockOp.
-          const uint64_t with_amount = MakeWhat(flags | moved, ln, gen);
-          if (with_amount != what) {
-            if (!rec.what.compare_exchange_strong(what, with_amount,
-                                                  std::memory_order_acq_rel,
-                                                  std::memory_order_acquire)) {
-              return !(lost = true);
-            }
-            what = with_amount;
+          // it).
+          if (!SetWhat(rec, &what, MakeWhat(flags | moved, ln, gen))) {
+            return !(lost = true);
           }
           *out = avail - moved;
           return true;
@@ -1161,20 +1169,13 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
             return false;
           }
           // The amount is the record's, for whoever logs it (kStockLog),
-          // and must be in place before the CAS that applies the step. A
-          // CAS from our own last value: it fails only if the record was
-          // declined and claimed again, and then so must we.
-          const uint64_t want =
-              MakeWhat(target >= avail ? target - avail
-                                       : (avail - target) | kRemovalFlag,
-                       0, gen);
-          if (want != what) {
-            if (!rec.what.compare_exchange_strong(what, want,
-                                                  std::memory_order_acq_rel,
-                                                  std::memory_order_acquire)) {
-              return !(lost = true);
-            }
-            what = want;
+          // and must be in place before the CAS that applies the step.
+          if (!SetWhat(
+                  rec, &what,
+                  MakeWhat(target >= avail ? target - avail
+                                           : (avail - target) | kRemovalFlag,
+                           0, gen))) {
+            return !(lost = true);
           }
           *out = target;
           return true;
@@ -1297,12 +1298,12 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   const uint32_t ln = CurrentLane();
   // The sold-out storm after a sale ends costs one lookup and a few loads
   // of lines nobody writes any more.
-  if (ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) < qty &&
+  const uint64_t central =
+      ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits);
+  if (central < qty &&
       ValueOf(lane(s.index, ln).avail.load(std::memory_order_acquire),
               kStockBits) < qty &&
-      ValueOf(v[kAvail].load(std::memory_order_acquire), kStockBits) +
-              LaneSum(s.index) <
-          qty) {
+      central + LaneSum(s.index) < qty) {
     return EDGEKIT_E_SOLD_OUT;
   }
   uint64_t limit = v[kLimit].load(std::memory_order_relaxed);
