@@ -12,7 +12,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 common=(--benchmark_repetitions="$reps" --benchmark_format=json)
 taskset -c 0 "$bin" "${common[@]}" \
-  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|Baseline_MutexMap/[0-9]+)$' \
+  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|AcquireConfirmApart/.*|Baseline_MutexMap/[0-9]+)$' \
   >"$out/one.json"
 taskset -c 0,1 "$bin" "${common[@]}" \
   --benchmark_filter='threads:2|TwoProcesses' >"$out/two.json"
@@ -83,9 +83,17 @@ print(f"{'':44s} oversold units over all repetitions: {sum(oversold.get('BM_Stoc
       + ("" if errors == 0 else f"   ({errors} runs FAILED the unit check)"))
 line("acquire+confirm, 1 thread, 1 Ki buyers", "BM_AcquireConfirm",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
+line("  acquire alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1024",
+     "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
+line("  confirm alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1024",
+     "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
 line("acquire (sold out), 1 thread", "BM_Acquire_SoldOut",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
 line("acquire+confirm, 1 Mi buyers", "BM_AcquireConfirm_1MBuyers",
+     "BM_Floor_TableLookup16/1048576", "cold lookup floor")
+line("  acquire alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1048576",
+     "BM_Floor_TableLookup16/1048576", "cold lookup floor")
+line("  confirm alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1048576",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
 line("acquire+confirm, 2 threads, one hot SKU", "BM_AcquireConfirm_TwoThreads/hot:1/real_time/threads:2",
      "BM_Floor_CasDecrement/real_time/threads:2", "2-thread CAS floor")

@@ -7,7 +7,8 @@
 //             on one SKU, checked for oversell); acquire+confirm on one
 //             thread, two threads on one hot SKU, two threads on distinct
 //             SKUs, two forked processes on one hot SKU over MAP_SHARED,
-//             1 M buyers (cold buyer records), sold-out
+//             1 M buyers (cold buyer records), sold-out; an acquire and a
+//             confirm timed apart, in cache and cold
 //   baseline  std::mutex + std::unordered_map doing the same bookkeeping
 // bench/inventory.sh runs it pinned with repetitions and prints the ratios.
 
@@ -395,28 +396,91 @@ BENCHMARK(BM_AcquireConfirm_TwoProcesses)
 // ids are derived arithmetically, exactly like the cold-table floor's keys,
 // so the harness adds no miss of its own (a vector of 16-byte std::strings
 // would add two).
-void BM_AcquireConfirm_1MBuyers(benchmark::State& state) {
-  constexpr uint64_t kBuyers = 1 << 20;
+constexpr uint64_t kColdBuyers = 1 << 20;
+
+Sale& ColdSale() {
   static Sale* sale = nullptr;
   if (sale == nullptr) {
-    sale = new Sale(BenchConfig(kBuyers + 1024), false);
+    sale = new Sale(BenchConfig(kColdBuyers + 1024), false);
     sale->Stock("sku-hot");
-    for (uint64_t i = 0; i < kBuyers; ++i) {
+    for (uint64_t i = 0; i < kColdBuyers; ++i) {
       char id[16];
       KeyTable::MakeKey(i, id);
       AcquireConfirm(*sale->inv, "sku-hot", std::string_view(id, 16));
     }
   }
+  return *sale;
+}
+
+// A random known cold buyer's id, written to |id|.
+inline std::string_view ColdBuyer(uint64_t* x, char* id) {
+  *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+  KeyTable::MakeKey((*x >> 20) % kColdBuyers, id);
+  return std::string_view(id, 16);
+}
+
+void BM_AcquireConfirm_1MBuyers(benchmark::State& state) {
+  Sale& sale = ColdSale();
   uint64_t x = 99;
   for (auto _ : state) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     char id[16];
-    KeyTable::MakeKey((x >> 20) % kBuyers, id);
-    AcquireConfirm(*sale->inv, "sku-hot", std::string_view(id, 16));
+    AcquireConfirm(*sale.inv, "sku-hot", ColdBuyer(&x, id));
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AcquireConfirm_1MBuyers);
+
+// An acquire and a confirm timed apart — the goals name the acquire
+// (stock + buyer record + hold) — range(0) = 0 times the acquires, 1 the
+// confirms; range(1) = buyers, 1 Ki (in cache) or 1 Mi (cold). Batches of
+// kApartBatch acquires, then their confirms, the other half off the clock:
+// one PauseTiming/ResumeTiming pair per batch, about one clock read per
+// 512 operations on the measured side.
+constexpr int kApartBatch = 512;
+
+void BM_AcquireConfirmApart(benchmark::State& state) {
+  const bool time_confirm = state.range(0) == 1;
+  const bool cold = state.range(1) == static_cast<int64_t>(kColdBuyers);
+  std::optional<Sale> warm;
+  if (!cold) {
+    warm.emplace(BenchConfig(4096), false);
+    warm->Stock("sku-hot");
+  }
+  Inventory& inv = cold ? *ColdSale().inv : *warm->inv;
+  const auto buyers = Buyers(cold ? 0 : 1024, 0);
+  size_t next = 0;
+  uint64_t x = 99;
+  uint64_t holds[kApartBatch];
+  while (state.KeepRunningBatch(kApartBatch)) {
+    if (time_confirm) state.PauseTiming();
+    for (uint64_t& hold : holds) {
+      char id[16];
+      std::string_view buyer;
+      if (cold) {
+        buyer = ColdBuyer(&x, id);
+      } else {
+        buyer = buyers[next];
+        if (++next == buyers.size()) next = 0;
+      }
+      if (inv.Acquire("sku-hot", buyer, 1, kNow, kTtl, &hold) != EDGEKIT_OK) {
+        std::abort();
+      }
+    }
+    if (time_confirm) {
+      state.ResumeTiming();
+    } else {
+      state.PauseTiming();
+    }
+    for (uint64_t hold : holds) {
+      if (inv.Confirm(hold, kNow) != EDGEKIT_OK) std::abort();
+    }
+    if (!time_confirm) state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AcquireConfirmApart)
+    ->ArgsProduct({{0, 1}, {1024, kColdBuyers}})
+    ->ArgNames({"confirm", "buyers"});
 
 // ---------------------------------------------------------------------------
 // Baseline: one mutex over hash maps doing the same bookkeeping (stock,

@@ -111,14 +111,16 @@
 //    stamp of it, so every plain stamp of a record is its current
 //    operation's, whose steps' generations differ by a handful.
 //    - The retired stamp is the record's stamp at its kScrub generation
-//      with the declined flag, value unchanged. Not an empty stamp: a
+//      with the declined flag (and, on a buyer word, which has a bit to
+//      spare, the retired flag too, so FinalizeStamp passes it by without
+//      loading the record), value unchanged. Not an empty stamp: a
 //      constant empty stamp would let a word return to a (value, stamp)
 //      pair an owner read before its step was declined (6.), and the
 //      owner's stalled CAS would then succeed for a record no longer its.
 //      A retired stamp, like every stamp, is written once per generation.
-//    - A retired (or an old declined) stamp of a record that comes back,
-//      2^11 generations later, to an owner step on that word reads as a
-//      decline of that step: the step is declined without being taken,
+//    - A retired stamp on a stock word (or an old declined stamp) of a
+//      record that comes back, 2^11 generations later, to an owner step on
+//      that word reads as a decline of that step: the step is declined without being taken,
 //      which costs the owner a retry, never a unit. Helpable steps ignore
 //      declined stamps. Only the owner writes plain stamps (4., 6.).
 //    - Scrubbing needs no finalize before supersede: the stamps it
@@ -138,10 +140,10 @@
 //    finds the central count short. A lane is only where units wait, never
 //    whose they are, so nothing depends on which lane a caller picks.
 //
-// The stamp keeps 11 (stock words) or 27 (buyer words) generation bits and
+// The stamp keeps 11 (stock words) or 26 (buyer words) generation bits and
 // a |who| tag 17; |what| 15. With 7., a stale value can be mistaken for a
 // live one only by a stalled CAS: one that read (v, s), where s names
-// record r at generation g, and stalls while r cycles 2^11 (2^27 on a
+// record r at generation g, and stalls while r cycles 2^11 (2^26 on a
 // buyer word; 2^17, 2^15 for the field tags) generations and writes s
 // again — the same step or retired stamp, at g modulo 2^11 — into the same
 // word while it holds the same value v. We accept that (it needs hundreds
@@ -230,12 +232,21 @@ inline int BitsFor(uint8_t phase) {
 }
 
 // Counter words: value << (64 - bits) | stamp. A stamp is
-//   declined flag (1 bit) | generation (63 - bits - 20 bits) | index + 1
-// so 11 generation bits on stock words, 27 on buyer words.
+//   declined flag (1 bit) | [retired flag (1 bit)] | generation | index + 1
+// On stock words, 11 generation bits and no retired flag (no bit to
+// spare); on buyer words, a retired flag and 26 generation bits.
 inline uint64_t StampMask(int bits) { return (uint64_t{1} << (64 - bits)) - 1; }
 inline uint64_t DeclinedFlag(int bits) { return uint64_t{1} << (63 - bits); }
+// Marks a retired stamp (7.) on the words that have room for it, so that
+// whoever meets one knows without loading its record that nothing waits on
+// it. 0 on stock words.
+inline uint64_t RetiredFlag(int bits) {
+  return bits == kBuyerBits ? uint64_t{1} << (62 - bits) : 0;
+}
 inline uint64_t Stamp(uint32_t index, uint64_t gen, int bits) {
-  const uint64_t gen_mask = (uint64_t{1} << (63 - bits - kIndexBits)) - 1;
+  const int gen_bits =
+      63 - bits - kIndexBits - (bits == kBuyerBits ? 1 : 0);
+  const uint64_t gen_mask = (uint64_t{1} << gen_bits) - 1;
   return ((gen & gen_mask) << kIndexBits) | (uint64_t{index} + 1);
 }
 inline uint64_t ValueOf(uint64_t word, int bits) { return word >> (64 - bits); }
@@ -604,6 +615,7 @@ bool Inventory::AdvanceTo(HoldRecord& rec, uint64_t state,
 // declined owner step, to where a refusal would have sent it.
 void Inventory::FinalizeStamp(std::atomic<uint64_t>* word, uint64_t stamp,
                               int value_bits) const {
+  if (stamp & RetiredFlag(value_bits)) return;  // its step finished long ago
   const bool declined = stamp & DeclinedFlag(value_bits);
   stamp &= ~DeclinedFlag(value_bits);
   const uint64_t index = stamp & kIndexMask;
@@ -771,8 +783,8 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
   for (int i = 0; i < 3; ++i) {
     if (words[i] == nullptr) continue;
     const uint64_t mask = StampMask(bits[i]);
-    const uint64_t retired =
-        Stamp(index, Gen(state), bits[i]) | DeclinedFlag(bits[i]);
+    const uint64_t retired = Stamp(index, Gen(state), bits[i]) |
+                             DeclinedFlag(bits[i]) | RetiredFlag(bits[i]);
     uint64_t cur = words[i]->load(std::memory_order_acquire);
     while (IsPlainStampOf(cur & mask, index, bits[i])) {
       // Load the word before the phase: a plain stamp of ours seen while
@@ -789,13 +801,36 @@ void Inventory::Scrub(uint32_t index, uint64_t state) const {
   AdvanceTo(rec, state, kFree);
 }
 
-// AllocHold claims a free record for |phase|, searching from the one that
-// the mixed 64-bit |start| maps to (multiply-shift: no division).
-bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
+namespace {
+
+// Where this thread claims its next record, by region (keyed by the
+// records' address, like the SKU memo). Claims walk the records in order:
+// the next one is on the line the hardware prefetcher already fetched,
+// where a random one costs a miss; the records ahead are the ones freed
+// longest ago; and a thread comes back to a record only after going round
+// all of them, which keeps the stalled-CAS margin (top of file) as wide as
+// the record count allows.
+struct HoldCursor {
+  const void* holds = nullptr;
+  uint32_t next = 0;
+};
+thread_local HoldCursor t_hold_cursor;
+
+}  // namespace
+
+// AllocHold claims a free record for |phase|, searching from this thread's
+// cursor — or, on the thread's first claim in this region, from the record
+// that the mixed 64-bit |seed| maps to (multiply-shift: no division), so
+// threads and processes start apart.
+bool Inventory::AllocHold(uint64_t seed, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
+  HoldCursor& cursor = t_hold_cursor;
   uint32_t i =
-      static_cast<uint32_t>((static_cast<unsigned __int128>(start) * n) >> 64);
+      cursor.holds == holds_ && cursor.next < n
+          ? cursor.next
+          : static_cast<uint32_t>((static_cast<unsigned __int128>(seed) * n) >>
+                                  64);
   for (uint32_t k = 0; k < n; ++k) {
     uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
     if (PhaseOf(s) == kFree) {
@@ -805,6 +840,7 @@ bool Inventory::AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
                                                   std::memory_order_relaxed)) {
         *index = i;
         *state = claimed;
+        cursor = HoldCursor{holds_, i + 1 == n ? 0 : i + 1};
         return true;
       }
     }
@@ -995,9 +1031,7 @@ uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
   for (;;) {
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix((sku_slot * kLanes + ln) ^
-                       source->load(std::memory_order_relaxed)),
-                   kDrain, &index, &state)) {
+    if (!AllocHold(Mix(sku_slot * kLanes + ln), kDrain, &index, &state)) {
       *no_record = true;
       return 0;
     }
@@ -1121,11 +1155,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   for (;;) {
     uint32_t index;
     uint64_t state;
-    // Start from a record that depends on the SKU's current stock word, so
-    // changes to one SKU do not keep cycling the same few records.
-    if (!AllocHold(Mix((s.index + 1) ^
-                       s.values[kAvail].load(std::memory_order_relaxed)),
-                   kStockSet, &index, &state)) {
+    if (!AllocHold(Mix(s.index + 1), kStockSet, &index, &state)) {
       return EDGEKIT_E_NO_SPACE;
     }
     HoldRecord& rec = hold(index);
@@ -1274,7 +1304,7 @@ thread_local SkuMemo t_sku_memo;
 bool Inventory::FindSku(std::string_view sku, Table::Slot* out) const {
   SkuMemo& memo = t_sku_memo;
   if (memo.table == skus_.base() && memo.slot < skus_.num_slots() &&
-      skus_.key(memo.slot) == sku) {
+      skus_.KeyIs(memo.slot, sku)) {
     *out = Table::Slot{memo.slot, skus_.values(memo.slot)};
     return true;
   }

@@ -71,7 +71,9 @@ inline constexpr uint32_t kLanes = 8;
 //    every operation ends in kScrub (regions of v2 are unreleased).
 // 3: per-SKU stock lanes and transfer records (kDrain, kFill); |what|
 //    names the lane a hold took from.
-inline constexpr uint32_t kLayoutVersion = 3;
+// 4: a retired stamp on a buyer word carries a retired flag (one of its
+//    generation bits before).
+inline constexpr uint32_t kLayoutVersion = 4;
 
 class Inventory {
  public:
@@ -237,7 +239,7 @@ class Inventory {
   int OwnerStep(uint32_t index, uint64_t state, std::atomic<uint64_t>* word,
                 int value_bits, NewValue new_value) const;
   void Help(uint32_t index) const;
-  bool AllocHold(uint64_t start, uint8_t phase, uint32_t* index,
+  bool AllocHold(uint64_t seed, uint8_t phase, uint32_t* index,
                  uint64_t* state) const;
   bool Publish(uint32_t index, uint64_t state, uint64_t who,
                uint64_t what) const;

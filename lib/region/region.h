@@ -263,6 +263,9 @@ class Table {
   // Key of a ready slot (empty for other states). The bytes stay valid as
   // long as the region is mapped.
   [[nodiscard]] std::string_view key(uint64_t index) const;
+  // Whether slot |index| is ready and holds |key|: how a slot index cached
+  // outside the region is checked, without building key() to compare.
+  [[nodiscard]] bool KeyIs(uint64_t index, std::string_view key) const;
   [[nodiscard]] std::atomic<uint64_t>* values(uint64_t index) const;
   // The raw state word, for tests that simulate a killed claimer.
   [[nodiscard]] std::atomic<uint64_t>* state_word(uint64_t index) const;

@@ -270,6 +270,11 @@ std::string_view Table::key(uint64_t index) const {
                           len);
 }
 
+bool Table::KeyIs(uint64_t index, std::string_view key) const {
+  return key.size() <= shape_.max_key_len &&
+         state(index) == SlotState::kReady && KeyEquals(slot(index), key);
+}
+
 std::atomic<uint64_t>* Table::values(uint64_t index) const {
   return std::launder(
       reinterpret_cast<std::atomic<uint64_t>*>(slot(index) + values_offset_));

@@ -358,6 +358,40 @@ TEST_F(Steps, DiedAfterCountingBuyerBeforeTakingStock) {
   EXPECT_EQ(inv_->Acquire("sku", "alice", 3, kNow + 100, 100, &h), EDGEKIT_OK);
 }
 
+// Killed after its buyer CAS, before advancing to the take; then the same
+// buyer acquires again, and that reserve replaces the dead one's stamp in
+// the buyer word. It must first move the dead record on (finalize before
+// supersede): else the record, still waiting to reserve, has lost the
+// stamp that says it did, and expire would decline a step already applied
+// and never give the buyer's unit back.
+TEST_F(Steps, DeadReserveIsFinalizedBeforeTheSameBuyerSupersedesIt) {
+  DieAt(kTake, true, [](Inventory& inv) {
+    uint64_t h;
+    (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
+  });
+  uint32_t dead = 8;
+  for (uint32_t i = 0; i < 8; ++i) {
+    const uint64_t st = inv_->hold_records()[i].state.load();
+    if ((st & 0xff) == kTake) {
+      dead = i;
+      // Back to kReserve: its buyer CAS happened, its advance did not.
+      inv_->hold_records()[i].state.store((((st >> 8) - 1) << 8) | kReserve);
+    }
+  }
+  ASSERT_LT(dead, 8u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  uint64_t hold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 1000, &hold), EDGEKIT_OK);
+  EXPECT_EQ(inv_->hold_records()[dead].state.load() & 0xff, kTake);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 2u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 0u);  // the dead take is declined
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
+  EXPECT_EQ(Stats().held, 1u);
+  EXPECT_EQ(Stats().available, 9u);
+  EXPECT_EQ(inv_->Confirm(hold, kNow + 100), EDGEKIT_OK);
+  ExpectClean();
+}
+
 TEST_F(Steps, DiedBeforeCountingBuyer) {
   DieAt(kReserve, true, [](Inventory& inv) {
     uint64_t h;

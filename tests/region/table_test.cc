@@ -189,6 +189,27 @@ TEST(Table, SameHashKeysDifferingInOneByteAreDifferentKeys) {
   }
 }
 
+// KeyIs checks a slot index kept outside the region: only a ready slot
+// holding exactly that key answers true.
+TEST(Table, KeyIsChecksACachedSlotIndex) {
+  Mem m(Small(4, 40));
+  Table& t = m.table();
+  Table::Slot a;
+  const std::string key = "sku-0123456789abcdef";
+  ASSERT_EQ(t.FindOrInsert(key, 7, &a), Table::Result::kInserted);
+  EXPECT_TRUE(t.KeyIs(a.index, key));
+  EXPECT_FALSE(t.KeyIs(a.index, key.substr(0, key.size() - 1)));
+  EXPECT_FALSE(t.KeyIs(a.index, key + "x"));
+  EXPECT_FALSE(t.KeyIs(a.index, "sku-0123456789abcdeF"));
+  EXPECT_FALSE(t.KeyIs(a.index, std::string(41, 's')));  // over max_key_len
+  const uint64_t other = (a.index + 1) % 4;
+  EXPECT_EQ(t.state(other), SlotState::kEmpty);
+  EXPECT_FALSE(t.KeyIs(other, ""));  // an empty slot holds no key
+  // A slot whose claimer is still writing its key is not ready.
+  t.state_word(other)->store(Table::EncodeState(SlotState::kClaiming, 7));
+  EXPECT_FALSE(t.KeyIs(other, ""));
+}
+
 TEST(Table, ProbeLimitBoundsTheSearch) {
   TableShape shape = Small(16);
   shape.max_probes = 2;
