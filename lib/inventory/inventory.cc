@@ -151,7 +151,9 @@
 
 #include "inventory/inventory.h"
 
+#include <pthread.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <new>
@@ -810,27 +812,41 @@ namespace {
 // longest ago; and a thread comes back to a record only after going round
 // all of them, which keeps the stalled-CAS margin (top of file) as wide as
 // the record count allows.
+// Two cursors at one place walk in lockstep, each finding the record the
+// other just claimed: so a cursor starts from a record picked by the
+// caller's seed, the process and the thread, and a forked child (an nginx
+// worker, whose master may have claimed records) drops the one it inherited.
 struct HoldCursor {
   const void* holds = nullptr;
   uint32_t next = 0;
 };
 thread_local HoldCursor t_hold_cursor;
 
+void DropInheritedCursor() { t_hold_cursor = HoldCursor{}; }
+
+uint64_t CursorStart(uint64_t seed) {
+  static const bool registered =
+      pthread_atfork(nullptr, nullptr, DropInheritedCursor) == 0;
+  (void)registered;
+  return Mix(seed ^ (static_cast<uint64_t>(getpid()) << 32) ^
+             reinterpret_cast<uintptr_t>(&t_hold_cursor));
+}
+
 }  // namespace
 
 // AllocHold claims a free record for |phase|, searching from this thread's
 // cursor — or, on the thread's first claim in this region, from the record
-// that the mixed 64-bit |seed| maps to (multiply-shift: no division), so
-// threads and processes start apart.
+// that CursorStart(|seed|) maps to (multiply-shift: no division).
 bool Inventory::AllocHold(uint64_t seed, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
   HoldCursor& cursor = t_hold_cursor;
-  uint32_t i =
-      cursor.holds == holds_ && cursor.next < n
-          ? cursor.next
-          : static_cast<uint32_t>((static_cast<unsigned __int128>(seed) * n) >>
-                                  64);
+  uint32_t i = cursor.holds == holds_ && cursor.next < n
+                   ? cursor.next
+                   : static_cast<uint32_t>(
+                         (static_cast<unsigned __int128>(CursorStart(seed)) *
+                          n) >>
+                         64);
   for (uint32_t k = 0; k < n; ++k) {
     uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
     if (PhaseOf(s) == kFree) {
@@ -1481,15 +1497,24 @@ bool Inventory::StockStep(const BenchStep& step) const {
 namespace {
 
 // Why a hold id no longer names a live hold: returned (expired or cancelled)
-// or something else (sold, never issued, reused).
-edgekit_status Gone(uint64_t state, uint64_t held_gen) {
+// or something else (sold, never issued, reused). A returned hold's record
+// is still on the return path from its kHeld generation and still carries
+// the |who| its acquire installed, two generations before kHeld, with units
+// (a stock change's record can reach the same state at the same
+// generation, but installs no units).
+edgekit_status Gone(const Inventory::HoldRecord& rec, uint64_t state,
+                    uint64_t held_gen) {
   const uint64_t g = Gen(state) & kHoldGenMask;
   const uint8_t p = PhaseOf(state);
   if ((g == ((held_gen + 1) & kHoldGenMask) && p == kReturn) ||
       (g == ((held_gen + 2) & kHoldGenMask) && p == kUnbuy) ||
       (g == ((held_gen + 3) & kHoldGenMask) && p == kScrub) ||
       (g == ((held_gen + 4) & kHoldGenMask) && p == kFree)) {
-    return EDGEKIT_E_HOLD_EXPIRED;
+    const uint64_t who = rec.who.load(std::memory_order_acquire);
+    if (WhoIsFor(who, held_gen - 2) && WhoQty(who) != 0 &&
+        WhoSlot(who) != kRevokedSlot) {
+      return EDGEKIT_E_HOLD_EXPIRED;
+    }
   }
   return EDGEKIT_E_UNKNOWN_HOLD;
 }
@@ -1517,7 +1542,7 @@ edgekit_status Inventory::ConfirmHold(
   HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
   uint64_t s = rec.state.load(std::memory_order_acquire);
   if (PhaseOf(s) != kHeld || (Gen(s) & kHoldGenMask) != gen)
-    return Gone(s, gen);
+    return Gone(rec, s, gen);
   // A late confirm must not sell units the buyer no longer holds: past the
   // TTL the hold returns them instead.
   const bool expired =
@@ -1539,7 +1564,7 @@ edgekit_status Inventory::ConfirmHold(
   const uint64_t next = MakeState(Gen(s) + 1, expired ? kReturn : kSell);
   if (!rec.state.compare_exchange_strong(s, next, std::memory_order_acq_rel,
                                          std::memory_order_acquire)) {
-    return Gone(s, gen);
+    return Gone(rec, s, gen);
   }
   Help(static_cast<uint32_t>(index - 1));
   return expired ? EDGEKIT_E_HOLD_EXPIRED : EDGEKIT_OK;
@@ -1552,11 +1577,11 @@ edgekit_status Inventory::Cancel(uint64_t hold_id) {
   HoldRecord& rec = hold(static_cast<uint32_t>(index - 1));
   uint64_t s = rec.state.load(std::memory_order_acquire);
   if (PhaseOf(s) != kHeld || (Gen(s) & kHoldGenMask) != gen)
-    return Gone(s, gen);
+    return Gone(rec, s, gen);
   if (!rec.state.compare_exchange_strong(s, MakeState(Gen(s) + 1, kReturn),
                                          std::memory_order_acq_rel,
                                          std::memory_order_acquire)) {
-    return Gone(s, gen);
+    return Gone(rec, s, gen);
   }
   Help(static_cast<uint32_t>(index - 1));
   return EDGEKIT_OK;

@@ -83,7 +83,9 @@ Table::Table(void* base, const TableShape& shape)
     : base_(static_cast<uint8_t*>(base)),
       shape_(shape),
       slot_size_(SlotSize(shape)),
-      values_offset_(8 + KeyAreaBytes(shape)) {}
+      values_offset_(8 + KeyAreaBytes(shape)),
+      prefetch_run_(slot_size_ >= 64 &&
+                    TableBytes(shape) >= kPrefetchRunTableBytes) {}
 
 void Table::Format(void* base, const TableShape& shape) {
   auto* p = static_cast<uint8_t*>(base);
@@ -111,7 +113,7 @@ void Table::PrefetchRun(uint64_t i) const {
   // At 80% load a successful probe visits about three slots; with large
   // slots each is its own cache line, and fetching the next two in parallel
   // with the first turns three misses in series into about one.
-  if (slot_size_ >= 64) {
+  if (prefetch_run_) {
     for (uint64_t k = 1; k <= 2; ++k) {
       const uint64_t j =
           i + k < shape_.num_slots ? i + k : i + k - shape_.num_slots;

@@ -5,6 +5,9 @@
 
 #include "edgekit/inventory.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -563,6 +566,48 @@ TEST(Holds, TtlIsCappedAtAYear) {
                                      10'000'000'000'000 + kYearMs),
             EDGEKIT_OK);
   EXPECT_EQ(returned, 1u);
+  r.ExpectConserved("sku");
+}
+
+// A thread claims hold records in turn: each next claim is the record after
+// its last (cheap to fetch; the one it comes back to last was freed longest
+// ago). A forked child, which inherits the parent's place, starts afresh
+// elsewhere: two workers starting at one record would walk in lockstep,
+// each finding the record the other just claimed.
+TEST(Holds, RecordsAreClaimedInTurnAndAForkStartsElsewhere) {
+  edgekit_inventory_config cfg = SmallConfig();
+  cfg.max_holds = (1u << 20) - 1;  // a child's start repeats with p ~ 1e-6
+  Region r(cfg);
+  ASSERT_EQ(r.Set("sku", 100), EDGEKIT_OK);  // under the lane refill floor
+  auto index = [](uint64_t hold) { return (hold & 0xfffff) - 1; };
+  uint64_t first, h;
+  ASSERT_EQ(r.Acquire("sku", "b0", 1, &first), EDGEKIT_OK);
+  uint64_t last = first;
+  for (int i = 1; i < 8; ++i) {
+    ASSERT_EQ(r.Acquire("sku", "b" + std::to_string(i), 1, &h), EDGEKIT_OK);
+    EXPECT_EQ(index(h), (index(last) + 1) % cfg.max_holds);
+    last = h;
+  }
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    uint64_t child = 0;
+    (void)r.Acquire("sku", "child", 1, &child);
+    _exit(write(fds[1], &child, sizeof(child)) == sizeof(child) ? 0 : 1);
+  }
+  uint64_t child = 0;
+  ASSERT_EQ(read(fds[0], &child, sizeof(child)), ssize_t{sizeof(child)});
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  close(fds[0]);
+  close(fds[1]);
+  ASSERT_NE(child, 0u);
+  EXPECT_NE(index(child), (index(last) + 1) % cfg.max_holds);
+  // The parent goes on in turn.
+  ASSERT_EQ(r.Acquire("sku", "b8", 1, &h), EDGEKIT_OK);
+  EXPECT_EQ(index(h), (index(last) + 1) % cfg.max_holds);
   r.ExpectConserved("sku");
 }
 
