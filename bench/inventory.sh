@@ -10,7 +10,10 @@ bin=${1:-build/bench-boringssl}/bench_inventory
 reps=${REPS:-5}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-common=(--benchmark_repetitions="$reps" --benchmark_format=json)
+# Repetitions run in a random order across the suite, so a slow spell of the
+# shared machine falls on floors and inventory rows alike.
+common=(--benchmark_repetitions="$reps" --benchmark_format=json
+        --benchmark_enable_random_interleaving=true)
 taskset -c 0 "$bin" "${common[@]}" \
   --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|AcquireConfirmApart/.*|Baseline_MutexMap/[0-9]+)$' \
   >"$out/one.json"

@@ -395,13 +395,14 @@ BENCHMARK(BM_AcquireConfirm_TwoProcesses)
 // is a cache (and TLB) miss, as in a real sale with a million buyers. Buyer
 // ids are derived arithmetically, exactly like the cold-table floor's keys,
 // so the harness adds no miss of its own (a vector of 16-byte std::strings
-// would add two).
+// would add two). The region is MAP_SHARED, as an nginx zone and the floor's
+// table are: the same kind of pages.
 constexpr uint64_t kColdBuyers = 1 << 20;
 
 Sale& ColdSale() {
   static Sale* sale = nullptr;
   if (sale == nullptr) {
-    sale = new Sale(BenchConfig(kColdBuyers + 1024), false);
+    sale = new Sale(BenchConfig(kColdBuyers + 1024), /*shared=*/true);
     sale->Stock("sku-hot");
     for (uint64_t i = 0; i < kColdBuyers; ++i) {
       char id[16];

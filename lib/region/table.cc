@@ -132,7 +132,20 @@ inline bool ShortEqual(const uint8_t* a, const char* b, size_t n) {
     std::memcpy(&v, p, 8);
     return v;
   };
-  if (n < 8) return std::memcmp(a, b, n) == 0;
+  if (n < 8) {
+    if (n >= 4) {
+      auto load32 = [](const void* p) {
+        uint32_t v;
+        std::memcpy(&v, p, 4);
+        return v;
+      };
+      return ((load32(a) ^ load32(b)) |
+              (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+    }
+    unsigned diff = 0;
+    for (size_t i = 0; i < n; ++i) diff |= a[i] ^ static_cast<uint8_t>(b[i]);
+    return diff == 0;
+  }
   uint64_t diff = 0;
   size_t i = 0;
   for (; i + 8 < n; i += 8) diff |= load64(a + i) ^ load64(b + i);

@@ -164,12 +164,12 @@ TEST(Table, SameHashDifferentKeysGetDifferentSlots) {
   EXPECT_EQ(t.FindOrInsert("a", h, &f), Table::Result::kFound);
 }
 
-// Keys are compared in 8-byte words with an overlapping last word: under
-// one forced hash, keys of every length that differ in a single byte, at
-// every position, are different keys.
+// Keys are compared in 8-byte words with an overlapping last word (4-byte
+// words under 8 bytes, bytes under 4): under one forced hash, keys of every
+// length that differ in a single byte, at every position, are different keys.
 TEST(Table, SameHashKeysDifferingInOneByteAreDifferentKeys) {
   const uint64_t h = 42;
-  for (size_t len : {1, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40}) {
+  for (size_t len : {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 40}) {
     for (size_t pos = 0; pos < len; ++pos) {
       Mem m(Small(2, 40));
       Table& t = m.table();
