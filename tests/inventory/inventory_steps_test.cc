@@ -974,5 +974,85 @@ TEST_P(Wrap, QuietLaneSaleIsCountedAfterTheRecordCycled) {
 INSTANTIATE_TEST_SUITE_P(Generations, Wrap,
                          ::testing::Values(2047, 2048, 4095, 4096));
 
+
+// Review (3474a21): Gone() now also asks the record's |who|. A hold returned
+// by any path (cancel, expire, a confirm past its TTL) is answered
+// HOLD_EXPIRED in every phase of its return, not only once it is free.
+TEST_F(Steps, ReviewReturnedHoldIsExpiredOnEveryPathInEveryPhase) {
+  enum Path { kByCancel, kByExpire, kByLateConfirm };
+  for (Path path : {kByCancel, kByExpire, kByLateConfirm}) {
+    uint64_t hold;
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &hold), EDGEKIT_OK);
+    switch (path) {
+      case kByCancel:
+        ASSERT_EQ(inv_->Cancel(hold), EDGEKIT_OK);
+        break;
+      case kByExpire:
+        ASSERT_EQ(inv_->Expire(kNow + 100), 2u);
+        break;
+      case kByLateConfirm:
+        ASSERT_EQ(inv_->Confirm(hold, kNow + 100), EDGEKIT_E_HOLD_EXPIRED);
+        break;
+    }
+    const uint64_t freed = Record(hold).state.load();
+    ASSERT_EQ(freed, (((hold >> 20) + 4) << 8) | kFree) << path;
+    for (auto [offset, phase] :
+         {std::pair{1, kReturn}, std::pair{2, kUnbuy}, std::pair{3, kScrub},
+          std::pair{4, kFree}}) {
+      Rewind(hold, offset, phase);  // only read: put back below
+      EXPECT_EQ(inv_->Cancel(hold), EDGEKIT_E_HOLD_EXPIRED) << path << phase;
+      EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_HOLD_EXPIRED)
+          << path << phase;
+      Record(hold).state.store(freed);
+    }
+    EXPECT_EQ(inv_->Cancel(hold + (uint64_t{1} << 20)),
+              EDGEKIT_E_UNKNOWN_HOLD);
+    ExpectClean();
+  }
+}
+
+// Review (48d7c73): a buyer word keeps 26 generation bits and a retired
+// flag. When the record comes back 2^26 generations after the scrub that
+// retired its stamp in a quiet buyer's word, at exactly that generation
+// for each of its steps on that word (reserve; unbuy), the retired stamp
+// reads as neither its step nor its decline: no retry, no unit counted
+// twice or lost.
+TEST(ReviewBuyerWrap, RetiredBuyerStampAtTheWrapIsNeitherTheStepNorADecline) {
+  for (int which : {0, 1}) {  // 0: the reserve lands on it; 1: the unbuy
+    Config c;
+    c.max_holds = 1;
+    c.max_skus = 4;
+    c.max_buyers = 16;
+    c.default_buyer_limit = 5;
+    const size_t len = *Inventory::RegionSize(c);
+    void* mem = std::aligned_alloc(64, (len + 63) & ~size_t{63});
+    std::optional<Inventory> inv(*Inventory::Format(mem, len, c));
+    ASSERT_EQ(inv->SetStock("quiet", 100), EDGEKIT_OK);
+    auto& state = inv->hold_records()[0].state;
+    uint64_t h;
+    ASSERT_EQ(inv->Acquire("quiet", "b", 1, kNow, 100, &h), EDGEKIT_OK);
+    ASSERT_EQ(inv->Cancel(h), EDGEKIT_OK);
+    ASSERT_EQ(state.load() & 0xff, kFree);
+    const uint64_t scrub_gen = (state.load() >> 8) - 1;  // retired "b"'s word
+    // The next claim is at generation claim; its reserve at claim, its
+    // unbuy (after a cancel) at claim + 4.
+    const uint64_t claim =
+        scrub_gen + (uint64_t{1} << 26) - (which == 0 ? 0 : 4);
+    state.store((claim - 1) << 8);  // free, as if it had cycled
+    ASSERT_EQ(inv->Acquire("quiet", "b", 2, kNow, 100, &h), EDGEKIT_OK);
+    EXPECT_EQ(h >> 20, claim + 2) << "the reserve was retried";
+    EXPECT_EQ(inv->BuyerUnits("quiet", "b"), 2u);
+    ASSERT_EQ(inv->Cancel(h), EDGEKIT_OK);
+    EXPECT_EQ(inv->BuyerUnits("quiet", "b"), 0u);
+    edgekit_stock_stats st;
+    ASSERT_EQ(inv->Stats("quiet", &st), EDGEKIT_OK);
+    EXPECT_EQ(st.available, 100u);
+    EXPECT_EQ(st.held, 0u);
+    EXPECT_EQ(inv->StampsOfFreeRecords(), 0u);
+    inv.reset();
+    std::free(mem);
+  }
+}
+
 }  // namespace
 }  // namespace edgekit::inventory
