@@ -824,10 +824,14 @@ thread_local HoldCursor t_hold_cursor;
 
 void DropInheritedCursor() { t_hold_cursor = HoldCursor{}; }
 
+// Registered when the program loads, not on a first claim: a function-local
+// static's guard, held while another thread forks, would be copied into the
+// child "in progress" with no thread left to finish it, and the child's
+// first claim would wait on it forever.
+[[maybe_unused]] const bool kCursorDroppedOnFork =
+    pthread_atfork(nullptr, nullptr, DropInheritedCursor) == 0;
+
 uint64_t CursorStart(uint64_t seed) {
-  static const bool registered =
-      pthread_atfork(nullptr, nullptr, DropInheritedCursor) == 0;
-  (void)registered;
   return Mix(seed ^ (static_cast<uint64_t>(getpid()) << 32) ^
              reinterpret_cast<uintptr_t>(&t_hold_cursor));
 }
