@@ -15,7 +15,7 @@ trap 'rm -rf "$out"' EXIT
 common=(--benchmark_repetitions="$reps" --benchmark_format=json
         --benchmark_enable_random_interleaving=true)
 taskset -c 0 "$bin" "${common[@]}" \
-  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|AcquireConfirmApart/.*|Baseline_MutexMap/[0-9]+)$' \
+  --benchmark_filter='^BM_(Floor_FetchAdd|Floor_CasDecrement|StockStep|Floor_TableLookup16/.*|Floor_TableLookup16_Chained/.*|AcquireConfirm|Acquire_SoldOut|AcquireConfirm_1MBuyers|AcquireConfirmApart/.*|Baseline_MutexMap/[0-9]+)$' \
   >"$out/one.json"
 taskset -c 0,1 "$bin" "${common[@]}" \
   --benchmark_filter='threads:2|TwoProcesses' >"$out/two.json"
@@ -74,6 +74,7 @@ line("fetch_add, 1 thread", "BM_Floor_FetchAdd")
 line("CAS decrement-if-positive, 1 thread", "BM_Floor_CasDecrement")
 line("16-byte key lookup+fetch_add, 16 Ki keys", "BM_Floor_TableLookup16/16384")
 line("16-byte key lookup+fetch_add, 1 Mi keys", "BM_Floor_TableLookup16/1048576")
+line("  the same, each key from the last result", "BM_Floor_TableLookup16_Chained/1048576")
 line("fetch_add, 2 threads", "BM_Floor_FetchAdd/real_time/threads:2")
 line("CAS decrement, 2 threads", "BM_Floor_CasDecrement/real_time/threads:2")
 line("CAS decrement, 2 processes", "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time")
@@ -94,8 +95,12 @@ line("acquire (sold out), 1 thread", "BM_Acquire_SoldOut",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
 line("acquire+confirm, 1 Mi buyers", "BM_AcquireConfirm_1MBuyers",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
+line("", "BM_AcquireConfirm_1MBuyers",
+     "BM_Floor_TableLookup16_Chained/1048576", "chained cold lookup floor")
 line("  acquire alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1048576",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
+line("", "BM_AcquireConfirmApart/confirm:0/buyers:1048576",
+     "BM_Floor_TableLookup16_Chained/1048576", "chained cold lookup floor")
 line("  confirm alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1048576",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
 line("acquire+confirm, 2 threads, one hot SKU", "BM_AcquireConfirm_TwoThreads/hot:1/real_time/threads:2",
