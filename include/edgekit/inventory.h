@@ -53,13 +53,22 @@
  * before it answers sold out, so no unit sits idle in the lane of a worker
  * that stopped selling.
  *
+ * Per thread, the library keeps two hints outside the region: the slot of
+ * the SKU it last acquired from (its key is checked on every use) and the
+ * hold record it claims next (claims go round the records in turn). A
+ * handler it registers with pthread_atfork when the program loads drops
+ * the second in a forked child, so that workers forked from one master do
+ * not claim records in lockstep.
+ *
  * Memory: one header (128 bytes) plus, per configured capacity, slots at a
  * load of at most 80% (1.25 slots per record):
  *   SKU record     8 + round8(4 + max_sku_len) + 40 bytes, rounded up to
  *                  whole 64-byte lines so SKUs never share one (128 default),
  *                  plus 8 lanes of 64 bytes (640 bytes in all by default)
  *   buyer record   8 + round8(8 + max_buyer_len) + 8 bytes: 64 bytes with
- *                  the default max_buyer_len of 40 (one (SKU, buyer) pair)
+ *                  the default max_buyer_len of 40 (one (SKU, buyer) pair);
+ *                  40 bytes for 16-byte ids with max_buyer_len 16. Size it
+ *                  to your ids: a smaller table costs a cold acquire less.
  *   hold record    64 bytes
  *   rate-limit key 8 + round8(4 + max_rate_key_len) + 8 bytes (88 default)
  * Counts are 32-bit per SKU (available, sold, and the cumulative added and
