@@ -392,6 +392,74 @@ TEST_F(Steps, DeadReserveIsFinalizedBeforeTheSameBuyerSupersedesIt) {
   ExpectClean();
 }
 
+// The same on a stock word: a dead owner's take is in the available word,
+// its advance to kHeld is not, and another buyer's take replaces its stamp.
+// That take must first move the dead record to kHeld: else expire would
+// decline a take already applied and the units would never come back.
+TEST_F(Steps, DeadTakeIsFinalizedBeforeAnotherTakeSupersedesIt) {
+  uint64_t alice;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &alice), EDGEKIT_OK);
+  Rewind(alice, -1, kTake);  // its stock CAS happened; its advance did not
+  uint64_t bob;
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 1000, &bob), EDGEKIT_OK);
+  EXPECT_EQ(Record(alice).state.load() & 0xff, kHeld);
+  EXPECT_EQ(inv_->Census().held, 2u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 2u);  // alice's TTL: her units return
+  EXPECT_EQ(Stats().available, 9u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(inv_->Confirm(bob, kNow + 100), EDGEKIT_OK);
+  ExpectClean();
+}
+
+// A step anyone may apply finalizes before it supersedes too: another
+// hold's return lands on the available word that holds the dead take.
+TEST_F(Steps, DeadTakeIsFinalizedBeforeAReturnSupersedesIt) {
+  uint64_t bob, alice;
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 1000, &bob), EDGEKIT_OK);
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 100, &alice), EDGEKIT_OK);
+  Rewind(alice, -1, kTake);
+  ASSERT_EQ(inv_->Cancel(bob), EDGEKIT_OK);
+  EXPECT_EQ(Record(alice).state.load() & 0xff, kHeld);
+  EXPECT_EQ(Stats().available, 8u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 2u);
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+}
+
+// And so does a decline. Bob stalls at his take past his TTL; meanwhile
+// alice takes and dies before marking her hold; expire declines bob's take
+// through the available word, which holds alice's stamp, and must first
+// move her record on. (Expire visits records in index order, so bob's must
+// come before alice's, or expire would finalize hers first anyway.)
+TEST_F(Steps, DeadTakeIsFinalizedBeforeADeclineSupersedesIt) {
+  // Claims go in turn: after a claim at index 6, the next two would be 7
+  // and 0. Move past that.
+  for (;;) {
+    uint64_t pad;
+    ASSERT_EQ(inv_->Acquire("sku", "pad", 1, kNow, 1000, &pad), EDGEKIT_OK);
+    ASSERT_EQ(inv_->Cancel(pad), EDGEKIT_OK);
+    if ((pad & 0xfffff) - 1 != 6) break;
+  }
+  uint64_t alice = 0;
+  bool alice_held = false;
+  InterruptAt(kTake, true, [&] {
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 1000, &alice),
+              EDGEKIT_OK);
+    Rewind(alice, -1, kTake);
+    inv_->Expire(kNow + 50);  // bob's TTL has passed
+    alice_held = (Record(alice).state.load() & 0xff) == kHeld;
+  });
+  uint64_t bob;
+  ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 50, &bob), EDGEKIT_OK);
+  EXPECT_TRUE(alice_held);
+  ASSERT_NE(alice, 0u);
+  EXPECT_EQ(Stats().available, 7u);
+  EXPECT_EQ(inv_->Expire(kNow + 1000), 3u);  // bob's retried hold, alice's
+  EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+}
+
 TEST_F(Steps, DiedBeforeCountingBuyer) {
   DieAt(kReserve, true, [](Inventory& inv) {
     uint64_t h;
