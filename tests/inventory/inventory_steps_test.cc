@@ -23,6 +23,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <string>
 
 #include "gtest/gtest.h"
 #include "inventory/inventory.h"
@@ -457,6 +458,40 @@ TEST_F(Steps, DeadTakeIsFinalizedBeforeADeclineSupersedesIt) {
   EXPECT_EQ(Stats().available, 7u);
   EXPECT_EQ(inv_->Expire(kNow + 1000), 3u);  // bob's retried hold, alice's
   EXPECT_EQ(Stats().available, 10u);
+  ExpectClean();
+}
+
+// A scrubber that stalls after reading the record's state must not retire
+// the stamps of the record's next claim: by the time it reads |who| and
+// |what|, they may name the next operation's words, holding its plain
+// stamps. Here a confirm's scrub stalls at its start; expire finishes the
+// scrub and frees the record; alice claims it again (every other record is
+// busy), takes a unit and dies before marking her hold. The stalled
+// scrubber then resumes: it must leave her stamps, or expire would decline
+// a take already applied and her unit would never come back.
+TEST_F(Steps, StalledScrubberLeavesTheNextClaimsStamps) {
+  for (int i = 0; i < 7; ++i) {
+    uint64_t h;
+    ASSERT_EQ(inv_->Acquire("sku", "o" + std::to_string(i), 1, kNow, 1000, &h),
+              EDGEKIT_OK);
+  }
+  uint64_t sold;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 1000, &sold), EDGEKIT_OK);
+  uint64_t again = 0;
+  InterruptAt(kScrub, true, [&] {
+    inv_->Expire(kNow);  // finishes the stalled scrub, frees the record
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &again), EDGEKIT_OK);
+    ASSERT_EQ(again & 0xfffff, sold & 0xfffff);  // the only free record
+    Rewind(again, -1, kTake);  // alice died after her take's CAS
+  });
+  ASSERT_EQ(inv_->Confirm(sold, kNow), EDGEKIT_OK);
+  ASSERT_NE(again, 0u);
+  EXPECT_EQ(Stats().available, 1u);
+  EXPECT_EQ(inv_->Expire(kNow + 100), 1u);  // her take finalized, then expired
+  EXPECT_EQ(Stats().available, 2u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);  // the sold unit
+  EXPECT_EQ(Stats().sold, 1u);
+  EXPECT_EQ(inv_->Expire(kNow + 1000), 7u);
   ExpectClean();
 }
 

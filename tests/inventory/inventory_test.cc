@@ -611,6 +611,25 @@ TEST(Holds, RecordsAreClaimedInTurnAndAForkStartsElsewhere) {
   r.ExpectConserved("sku");
 }
 
+// With one record, a stock change's record ends where a returned hold's
+// would (free, four generations on): an id forged for generation 0 reads
+// as unknown, not expired; a hold really returned there still reads expired.
+TEST(Holds, AStockChangesRecordIsNotAReturnedHold) {
+  edgekit_inventory_config cfg = SmallConfig();
+  cfg.max_holds = 1;
+  Region r(cfg);
+  ASSERT_EQ(r.Set("sku", 5), EDGEKIT_OK);  // record 0, generations 1 to 4
+  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), 1, kNow),
+            EDGEKIT_E_UNKNOWN_HOLD);
+  EXPECT_EQ(edgekit_inventory_cancel(r.inv(), 1), EDGEKIT_E_UNKNOWN_HOLD);
+  uint64_t h;
+  ASSERT_EQ(r.Acquire("sku", "alice", 1, &h), EDGEKIT_OK);
+  ASSERT_EQ(edgekit_inventory_cancel(r.inv(), h), EDGEKIT_OK);
+  EXPECT_EQ(edgekit_inventory_confirm(r.inv(), h, kNow),
+            EDGEKIT_E_HOLD_EXPIRED);
+  r.ExpectConserved("sku");
+}
+
 TEST(Holds, ForgedAndStaleIdsAreUnknown) {
   Region r;
   ASSERT_EQ(r.Set("sku", 5), EDGEKIT_OK);
