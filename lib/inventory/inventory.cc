@@ -120,9 +120,10 @@
 //      A retired stamp, like every stamp, is written once per generation.
 //    - A retired stamp on a stock word (or an old declined stamp) of a
 //      record that comes back, 2^11 generations later, to an owner step on
-//      that word reads as a decline of that step: the step is declined without being taken,
-//      which costs the owner a retry, never a unit. Helpable steps ignore
-//      declined stamps. Only the owner writes plain stamps (4., 6.).
+//      that word reads as a decline of that step: the step is declined
+//      without being taken, which costs the owner a retry, never a unit.
+//      Helpable steps ignore declined stamps. Only the owner writes plain
+//      stamps (4., 6.).
 //    - Scrubbing needs no finalize before supersede: the stamps it
 //      replaces are its own record's, whose steps are all done. It loads
 //      the word before the phase, as Apply does, so it never retires a
@@ -246,8 +247,7 @@ inline uint64_t RetiredFlag(int bits) {
   return bits == kBuyerBits ? uint64_t{1} << (62 - bits) : 0;
 }
 inline uint64_t Stamp(uint32_t index, uint64_t gen, int bits) {
-  const int gen_bits =
-      63 - bits - kIndexBits - (bits == kBuyerBits ? 1 : 0);
+  const int gen_bits = 63 - bits - kIndexBits - (bits == kBuyerBits ? 1 : 0);
   const uint64_t gen_mask = (uint64_t{1} << gen_bits) - 1;
   return ((gen & gen_mask) << kIndexBits) | (uint64_t{index} + 1);
 }
@@ -812,6 +812,7 @@ namespace {
 // longest ago; and a thread comes back to a record only after going round
 // all of them, which keeps the stalled-CAS margin (top of file) as wide as
 // the record count allows.
+//
 // Two cursors at one place walk in lockstep, each finding the record the
 // other just claimed: so a cursor starts from a record picked by the
 // caller's seed, the process and the thread, and a forked child (an nginx
@@ -845,12 +846,11 @@ bool Inventory::AllocHold(uint64_t seed, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
   HoldCursor& cursor = t_hold_cursor;
-  uint32_t i = cursor.holds == holds_ && cursor.next < n
-                   ? cursor.next
-                   : static_cast<uint32_t>(
-                         (static_cast<unsigned __int128>(CursorStart(seed)) *
-                          n) >>
-                         64);
+  uint32_t i =
+      cursor.holds == holds_ && cursor.next < n
+          ? cursor.next
+          : static_cast<uint32_t>(
+                (static_cast<unsigned __int128>(CursorStart(seed)) * n) >> 64);
   for (uint32_t k = 0; k < n; ++k) {
     uint64_t s = holds_[i].state.load(std::memory_order_relaxed);
     if (PhaseOf(s) == kFree) {

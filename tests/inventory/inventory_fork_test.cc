@@ -83,8 +83,7 @@ void ForkDuringFirstClaim() {
     Mem child_region(c);
     if (child_region.inv->SetStock("sku", 10) != EDGEKIT_OK) _exit(4);
     uint64_t h;
-    if (child_region.inv->Acquire("sku", "b", 1, kNow, 100, &h) !=
-        EDGEKIT_OK) {
+    if (child_region.inv->Acquire("sku", "b", 1, kNow, 100, &h) != EDGEKIT_OK) {
       _exit(5);
     }
     _exit(0);

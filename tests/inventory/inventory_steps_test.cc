@@ -445,8 +445,7 @@ TEST_F(Steps, DeadTakeIsFinalizedBeforeADeclineSupersedesIt) {
   uint64_t alice = 0;
   bool alice_held = false;
   InterruptAt(kTake, true, [&] {
-    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 1000, &alice),
-              EDGEKIT_OK);
+    ASSERT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 1000, &alice), EDGEKIT_OK);
     Rewind(alice, -1, kTake);
     inv_->Expire(kNow + 50);  // bob's TTL has passed
     alice_held = (Record(alice).state.load() & 0xff) == kHeld;
@@ -1077,7 +1076,6 @@ TEST_P(Wrap, QuietLaneSaleIsCountedAfterTheRecordCycled) {
 INSTANTIATE_TEST_SUITE_P(Generations, Wrap,
                          ::testing::Values(2047, 2048, 4095, 4096));
 
-
 // Review (3474a21): Gone() now also asks the record's |who|. A hold returned
 // by any path (cancel, expire, a confirm past its TTL) is answered
 // HOLD_EXPIRED in every phase of its return, not only once it is free.
@@ -1099,17 +1097,15 @@ TEST_F(Steps, ReviewReturnedHoldIsExpiredOnEveryPathInEveryPhase) {
     }
     const uint64_t freed = Record(hold).state.load();
     ASSERT_EQ(freed, (((hold >> 20) + 4) << 8) | kFree) << path;
-    for (auto [offset, phase] :
-         {std::pair{1, kReturn}, std::pair{2, kUnbuy}, std::pair{3, kScrub},
-          std::pair{4, kFree}}) {
+    for (auto [offset, phase] : {std::pair{1, kReturn}, std::pair{2, kUnbuy},
+                                 std::pair{3, kScrub}, std::pair{4, kFree}}) {
       Rewind(hold, offset, phase);  // only read: put back below
       EXPECT_EQ(inv_->Cancel(hold), EDGEKIT_E_HOLD_EXPIRED) << path << phase;
       EXPECT_EQ(inv_->Confirm(hold, kNow), EDGEKIT_E_HOLD_EXPIRED)
           << path << phase;
       Record(hold).state.store(freed);
     }
-    EXPECT_EQ(inv_->Cancel(hold + (uint64_t{1} << 20)),
-              EDGEKIT_E_UNKNOWN_HOLD);
+    EXPECT_EQ(inv_->Cancel(hold + (uint64_t{1} << 20)), EDGEKIT_E_UNKNOWN_HOLD);
     ExpectClean();
   }
 }
