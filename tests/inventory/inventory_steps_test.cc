@@ -868,7 +868,92 @@ class LaneStockChanges : public Steps {
     EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
     return block;
   }
+  // Moves the refill LeaveRefillInFlight left one step further back: killed
+  // right after its drain's CAS, before the advance to kFill, so only the
+  // drain's stamp in the central count says the units left it.
+  void RewindRefillToItsDrain() {
+    Inventory::HoldRecord* recs = inv_->hold_records();
+    int rewound = 0;
+    for (uint32_t i = 0; i < 8; ++i) {
+      const uint64_t st = recs[i].state.load();
+      if ((st & 0xff) == kFill) {
+        recs[i].state.store((((st >> 8) - 1) << 8) | kDrain);
+        ++rewound;
+      }
+    }
+    EXPECT_EQ(rewound, 1);
+  }
 };
+
+// As SetStockAfterAWorkerDiedMidRefillIsExact (below), one step earlier:
+// the transfer still waits at its drain, applied.
+TEST_F(LaneStockChanges, SetStockAfterAWorkerDiedJustAfterDrainingIsExact) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  const uint64_t block = LeaveRefillInFlight();
+  ASSERT_GT(block, 0u);
+  RewindRefillToItsDrain();
+  ASSERT_EQ(inv_->SetStock("sku", 100), EDGEKIT_OK);
+  inv_->Expire(kNow);
+  EXPECT_EQ(Stats().available, 100u) << "block in flight: " << block;
+  ExpectClean();
+}
+
+// The other direction: a worker's gather drained a lane and died right
+// after that CAS, before marking it, so the lane's units are neither in the
+// lane nor in the central count; only the drain's stamp in the lane word
+// says where they went. set_stock must finish that transfer as well.
+TEST_F(LaneStockChanges, SetStockAfterAWorkerDiedJustAfterGatheringIsExact) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  uint64_t h;
+  ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 100, &h), EDGEKIT_OK);
+  const uint64_t in_lane = inv_->LaneUnits("sku");
+  ASSERT_GT(in_lane, 0u);
+  const uint64_t central = Stats().available - in_lane;
+  // The gather's scrub is the first one the child's set_stock reaches.
+  DieAt(kScrub, true, [](Inventory& inv) { (void)inv.SetStock("sku", 500); });
+  ASSERT_EQ(inv_->LaneUnits("sku"), 0u);
+  Inventory::HoldRecord* recs = inv_->hold_records();
+  int found = -1;
+  for (uint32_t i = 0; i < 8; ++i) {
+    if ((recs[i].state.load() & 0xff) == kScrub) found = static_cast<int>(i);
+  }
+  ASSERT_GE(found, 0);
+  const uint64_t gen = recs[found].state.load() >> 8;
+  // Undo the fill: the central count's word as it was, with no stamp.
+  auto* words = static_cast<std::atomic<uint64_t>*>(mem_);
+  const uint64_t filled = ((central + in_lane) << 32) |
+                          (((gen - 1) & 0x7ff) << 20) |
+                          (static_cast<uint64_t>(found) + 1);
+  int matches = 0;
+  for (size_t w = 0; w < len_ / 8; ++w) {
+    if (words[w].load() == filled) {
+      words[w].store(central << 32);
+      ++matches;
+    }
+  }
+  ASSERT_EQ(matches, 1);
+  recs[found].state.store(((gen - 2) << 8) | kDrain);
+  ASSERT_EQ(Stats().available, central);  // the lane's units are in flight
+  ASSERT_EQ(inv_->SetStock("sku", 100), EDGEKIT_OK);
+  inv_->Expire(kNow);
+  EXPECT_EQ(Stats().available, 100u) << "in flight: " << in_lane;
+  EXPECT_EQ(inv_->Expire(kNow + 100), 1u);  // alice's hold
+  ExpectClean();
+}
+
+// A removal counts a dead worker's block in flight: all 1000 units can be
+// removed although the central count holds only 1000 - block of them.
+TEST_F(LaneStockChanges, RemovalCountsARefillLeftInFlight) {
+  ASSERT_EQ(inv_->AddStock("sku", 990), EDGEKIT_OK);
+  const uint64_t block = LeaveRefillInFlight();
+  ASSERT_GT(block, 0u);
+  EXPECT_EQ(inv_->AddStock("sku", -1000), EDGEKIT_OK)
+      << "block in flight: " << block;
+  inv_->Expire(kNow);
+  EXPECT_EQ(Stats().available, 0u);
+  EXPECT_EQ(Stats().removed, 1000u);
+  ExpectClean();
+}
 
 // set_stock(0) — the way to stop a sale — while a buyer refills its lane:
 // the set's CAS on the central count fails on the refill's drain, and its
