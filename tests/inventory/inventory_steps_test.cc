@@ -667,6 +667,36 @@ TEST_F(Steps, OwnerRevokedBeforePublishingStartsOver) {
   ExpectClean();
 }
 
+// As above, but before the revoked owner resumes, its record is claimed
+// and published again (every other record is busy). The owner's installs
+// must not land on the next claim's fields: it checks the state after
+// reading each field, so it finds the record gone and starts over (here:
+// no record is free).
+TEST_F(Steps, RevokedOwnerDoesNotPublishOverTheNextClaim) {
+  for (int i = 0; i < 7; ++i) {
+    uint64_t h;
+    ASSERT_EQ(inv_->Acquire("sku", "o" + std::to_string(i), 1, kNow, 1000, &h),
+              EDGEKIT_OK);
+  }
+  uint64_t next = 0;
+  InterruptAt(kReserve, false, [&] {
+    inv_->Expire(kNow);  // revokes the stalled claim, frees the record
+    ASSERT_EQ(inv_->Acquire("sku", "bob", 1, kNow, 1000, &next), EDGEKIT_OK);
+  });
+  uint64_t hold;
+  EXPECT_EQ(inv_->Acquire("sku", "alice", 2, kNow, 1000, &hold),
+            EDGEKIT_E_NO_SPACE);
+  ASSERT_NE(next, 0u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 0u);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 1u);
+  EXPECT_EQ(Stats().held, 8u);
+  EXPECT_EQ(inv_->HeldUnitsByScan("sku"), 8u);  // bob's record names bob
+  EXPECT_EQ(inv_->Confirm(next, kNow), EDGEKIT_OK);
+  EXPECT_EQ(inv_->BuyerUnits("sku", "bob"), 1u);
+  EXPECT_EQ(inv_->Expire(kNow + 1000), 7u);
+  ExpectClean();
+}
+
 // Lanes. With 1000 units, an acquire first moves a block from the SKU's
 // central count to its CPU's lane (a transfer: kDrain, kFill, kScrub) and
 // takes from the lane; every transfer window must be as safe as any step.
