@@ -247,7 +247,7 @@ inline uint64_t RetiredFlag(int bits) {
   return bits == kBuyerBits ? uint64_t{1} << (62 - bits) : 0;
 }
 inline uint64_t Stamp(uint32_t index, uint64_t gen, int bits) {
-  const int gen_bits = 63 - bits - kIndexBits - (bits == kBuyerBits ? 1 : 0);
+  const int gen_bits = 63 - bits - kIndexBits - (RetiredFlag(bits) ? 1 : 0);
   const uint64_t gen_mask = (uint64_t{1} << gen_bits) - 1;
   return ((gen & gen_mask) << kIndexBits) | (uint64_t{index} + 1);
 }
@@ -841,7 +841,8 @@ uint64_t CursorStart(uint64_t seed) {
 
 // AllocHold claims a free record for |phase|, searching from this thread's
 // cursor — or, on the thread's first claim in this region, from the record
-// that CursorStart(|seed|) maps to (multiply-shift: no division).
+// that CursorStart(|seed|) maps to (multiply-shift: no division). |seed|
+// need not be mixed: CursorStart mixes it, and only on that first claim.
 bool Inventory::AllocHold(uint64_t seed, uint8_t phase, uint32_t* index,
                           uint64_t* state) const {
   const uint32_t n = config_.max_holds;
@@ -1051,7 +1052,7 @@ uint64_t Inventory::Transfer(uint64_t sku_slot, uint32_t ln, bool to_central,
   for (;;) {
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix(sku_slot * kLanes + ln), kDrain, &index, &state)) {
+    if (!AllocHold(sku_slot * kLanes + ln, kDrain, &index, &state)) {
       *no_record = true;
       return 0;
     }
@@ -1175,7 +1176,7 @@ edgekit_status Inventory::StockOp(std::string_view sku, bool set,
   for (;;) {
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix(s.index + 1), kStockSet, &index, &state)) {
+    if (!AllocHold(s.index + 1, kStockSet, &index, &state)) {
       return EDGEKIT_E_NO_SPACE;
     }
     HoldRecord& rec = hold(index);
@@ -1391,7 +1392,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     if (pair == kSoldOut) return EDGEKIT_E_SOLD_OUT;
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix(buyer_hash ^ now_ms), kReserve, &index, &state)) {
+    if (!AllocHold(buyer_hash ^ now_ms, kReserve, &index, &state)) {
       return EDGEKIT_E_NO_SPACE;
     }
     if (!Publish(index, state, MakeWho(b.index, qty, Gen(state)),
@@ -1461,7 +1462,7 @@ bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
     const uint64_t pair = i == 0 ? ln : 0;
     uint32_t index;
     uint64_t state;
-    if (!AllocHold(Mix(b.index + i), kReserve, &index, &state) ||
+    if (!AllocHold(b.index + i, kReserve, &index, &state) ||
         !Publish(index, state, MakeWho(b.index, 1, Gen(state)),
                  MakeWhat(kNever, pair, Gen(state))) ||
         OwnerStep(index, state, &b.values[0], kBuyerBits,

@@ -106,6 +106,49 @@ class Steps : public ::testing::Test {
     const uint64_t gen = (hold >> 20) + gen_offset;
     Record(hold).state.store((gen << 8) | phase);
   }
+  // The last of the 8 records in |phase|, or -1: the record a dead child
+  // left behind.
+  int RecordIn(uint8_t phase) {
+    int found = -1;
+    for (uint32_t i = 0; i < 8; ++i) {
+      if ((inv_->hold_records()[i].state.load() & 0xff) == phase) {
+        found = static_cast<int>(i);
+      }
+    }
+    return found;
+  }
+  // Moves record |index| |back| generations back, to |phase|.
+  void RewindRecord(int index, uint64_t back, uint8_t phase) {
+    std::atomic<uint64_t>& state = inv_->hold_records()[index].state;
+    state.store((((state.load() >> 8) - back) << 8) | phase);
+  }
+  // A stock word's plain stamp of record |index| at |gen|.
+  static uint64_t StockStamp(int index, uint64_t gen) {
+    return ((gen & 0x7ff) << 20) | (static_cast<uint64_t>(index) + 1);
+  }
+  // The word of the region holding |value|, if exactly one does: how a test
+  // finds a counter word by a value only it can hold. NULL otherwise.
+  std::atomic<uint64_t>* OnlyWordHolding(uint64_t value) {
+    auto* words = static_cast<std::atomic<uint64_t>*>(mem_);
+    std::atomic<uint64_t>* found = nullptr;
+    for (size_t w = 0; w < len_ / 8; ++w) {
+      if (words[w].load() == value) {
+        if (found != nullptr) return nullptr;
+        found = &words[w];
+      }
+    }
+    return found;
+  }
+  // Seven one-unit holds of 1000 ms for buyers o0..o6: every record but one
+  // busy, so the next claim takes the one a test frees.
+  void HoldAllRecordsButOne() {
+    for (int i = 0; i < 7; ++i) {
+      uint64_t h;
+      ASSERT_EQ(
+          inv_->Acquire("sku", "o" + std::to_string(i), 1, kNow, 1000, &h),
+          EDGEKIT_OK);
+    }
+  }
   edgekit_stock_stats Stats() {
     edgekit_stock_stats st;
     EXPECT_EQ(inv_->Stats("sku", &st), EDGEKIT_OK);
@@ -370,16 +413,10 @@ TEST_F(Steps, DeadReserveIsFinalizedBeforeTheSameBuyerSupersedesIt) {
     uint64_t h;
     (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
   });
-  uint32_t dead = 8;
-  for (uint32_t i = 0; i < 8; ++i) {
-    const uint64_t st = inv_->hold_records()[i].state.load();
-    if ((st & 0xff) == kTake) {
-      dead = i;
-      // Back to kReserve: its buyer CAS happened, its advance did not.
-      inv_->hold_records()[i].state.store((((st >> 8) - 1) << 8) | kReserve);
-    }
-  }
-  ASSERT_LT(dead, 8u);
+  const int dead = RecordIn(kTake);
+  ASSERT_GE(dead, 0);
+  // Back to kReserve: its buyer CAS happened, its advance did not.
+  RewindRecord(dead, 1, kReserve);
   EXPECT_EQ(inv_->BuyerUnits("sku", "alice"), 1u);
   uint64_t hold;
   ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 1000, &hold), EDGEKIT_OK);
@@ -469,11 +506,7 @@ TEST_F(Steps, DeadTakeIsFinalizedBeforeADeclineSupersedesIt) {
 // scrubber then resumes: it must leave her stamps, or expire would decline
 // a take already applied and her unit would never come back.
 TEST_F(Steps, StalledScrubberLeavesTheNextClaimsStamps) {
-  for (int i = 0; i < 7; ++i) {
-    uint64_t h;
-    ASSERT_EQ(inv_->Acquire("sku", "o" + std::to_string(i), 1, kNow, 1000, &h),
-              EDGEKIT_OK);
-  }
+  ASSERT_NO_FATAL_FAILURE(HoldAllRecordsButOne());
   uint64_t sold;
   ASSERT_EQ(inv_->Acquire("sku", "alice", 1, kNow, 1000, &sold), EDGEKIT_OK);
   uint64_t again = 0;
@@ -673,11 +706,7 @@ TEST_F(Steps, OwnerRevokedBeforePublishingStartsOver) {
 // reading each field, so it finds the record gone and starts over (here:
 // no record is free).
 TEST_F(Steps, RevokedOwnerDoesNotPublishOverTheNextClaim) {
-  for (int i = 0; i < 7; ++i) {
-    uint64_t h;
-    ASSERT_EQ(inv_->Acquire("sku", "o" + std::to_string(i), 1, kNow, 1000, &h),
-              EDGEKIT_OK);
-  }
+  ASSERT_NO_FATAL_FAILURE(HoldAllRecordsButOne());
   uint64_t next = 0;
   InterruptAt(kReserve, false, [&] {
     inv_->Expire(kNow);  // revokes the stalled claim, frees the record
@@ -870,31 +899,17 @@ class LaneStockChanges : public Steps {
       uint64_t h;
       (void)inv.Acquire("sku", "alice", 1, kNow, 100, &h);
     });
-    Inventory::HoldRecord* recs = inv_->hold_records();
-    int found = -1;
-    for (uint32_t i = 0; i < 8; ++i) {
-      if ((recs[i].state.load() & 0xff) == kScrub) found = static_cast<int>(i);
-    }
+    const int found = RecordIn(kScrub);
     EXPECT_GE(found, 0);
     if (found < 0) return 0;
-    const uint64_t gen = recs[found].state.load() >> 8;
+    const uint64_t gen = inv_->hold_records()[found].state.load() >> 8;
     const uint64_t block = inv_->LaneUnits("sku");
-    const uint64_t fill_stamp =
-        (((gen - 1) & 0x7ff) << 20) | (static_cast<uint64_t>(found) + 1);
-    const uint64_t filled = (block << 32) | fill_stamp;
-    auto* words = static_cast<std::atomic<uint64_t>*>(mem_);
-    std::atomic<uint64_t>* lane_word = nullptr;
-    int matches = 0;
-    for (size_t w = 0; w < len_ / 8; ++w) {
-      if (words[w].load() == filled) {
-        lane_word = &words[w];
-        ++matches;
-      }
-    }
-    EXPECT_EQ(matches, 1);
-    if (matches != 1) return 0;
+    std::atomic<uint64_t>* lane_word =
+        OnlyWordHolding((block << 32) | StockStamp(found, gen - 1));
+    EXPECT_NE(lane_word, nullptr);
+    if (lane_word == nullptr) return 0;
     lane_word->store(0);
-    recs[found].state.store(((gen - 1) << 8) | kFill);
+    RewindRecord(found, 1, kFill);
     EXPECT_EQ(inv_->LaneUnits("sku"), 0u);
     return block;
   }
@@ -902,16 +917,9 @@ class LaneStockChanges : public Steps {
   // right after its drain's CAS, before the advance to kFill, so only the
   // drain's stamp in the central count says the units left it.
   void RewindRefillToItsDrain() {
-    Inventory::HoldRecord* recs = inv_->hold_records();
-    int rewound = 0;
-    for (uint32_t i = 0; i < 8; ++i) {
-      const uint64_t st = recs[i].state.load();
-      if ((st & 0xff) == kFill) {
-        recs[i].state.store((((st >> 8) - 1) << 8) | kDrain);
-        ++rewound;
-      }
-    }
-    EXPECT_EQ(rewound, 1);
+    const int refill = RecordIn(kFill);
+    ASSERT_GE(refill, 0);
+    RewindRecord(refill, 1, kDrain);
   }
 };
 
@@ -942,27 +950,15 @@ TEST_F(LaneStockChanges, SetStockAfterAWorkerDiedJustAfterGatheringIsExact) {
   // The gather's scrub is the first one the child's set_stock reaches.
   DieAt(kScrub, true, [](Inventory& inv) { (void)inv.SetStock("sku", 500); });
   ASSERT_EQ(inv_->LaneUnits("sku"), 0u);
-  Inventory::HoldRecord* recs = inv_->hold_records();
-  int found = -1;
-  for (uint32_t i = 0; i < 8; ++i) {
-    if ((recs[i].state.load() & 0xff) == kScrub) found = static_cast<int>(i);
-  }
+  const int found = RecordIn(kScrub);
   ASSERT_GE(found, 0);
-  const uint64_t gen = recs[found].state.load() >> 8;
+  const uint64_t gen = inv_->hold_records()[found].state.load() >> 8;
   // Undo the fill: the central count's word as it was, with no stamp.
-  auto* words = static_cast<std::atomic<uint64_t>*>(mem_);
-  const uint64_t filled = ((central + in_lane) << 32) |
-                          (((gen - 1) & 0x7ff) << 20) |
-                          (static_cast<uint64_t>(found) + 1);
-  int matches = 0;
-  for (size_t w = 0; w < len_ / 8; ++w) {
-    if (words[w].load() == filled) {
-      words[w].store(central << 32);
-      ++matches;
-    }
-  }
-  ASSERT_EQ(matches, 1);
-  recs[found].state.store(((gen - 2) << 8) | kDrain);
+  std::atomic<uint64_t>* central_word =
+      OnlyWordHolding(((central + in_lane) << 32) | StockStamp(found, gen - 1));
+  ASSERT_NE(central_word, nullptr);
+  central_word->store(central << 32);
+  RewindRecord(found, 2, kDrain);
   ASSERT_EQ(Stats().available, central);  // the lane's units are in flight
   ASSERT_EQ(inv_->SetStock("sku", 100), EDGEKIT_OK);
   inv_->Expire(kNow);
