@@ -87,9 +87,9 @@ print(f"{'':44s} oversold units over all repetitions: {sum(oversold.get('BM_Stoc
       + ("" if errors == 0 else f"   ({errors} runs FAILED the unit check)"))
 line("acquire+confirm, 1 thread, 1 Ki buyers", "BM_AcquireConfirm",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
-line("  acquire alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1024",
+line("  acquire alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1024/ahead:0",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
-line("  confirm alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1024",
+line("  confirm alone, 1 Ki buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1024/ahead:0",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
 line("acquire (sold out), 1 thread", "BM_Acquire_SoldOut",
      "BM_Floor_TableLookup16/16384", "in-cache lookup floor")
@@ -97,11 +97,14 @@ line("acquire+confirm, 1 Mi buyers", "BM_AcquireConfirm_1MBuyers",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
 line("", "BM_AcquireConfirm_1MBuyers",
      "BM_Floor_TableLookup16_Chained/1048576", "chained cold lookup floor")
-line("  acquire alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1048576",
+line("  acquire alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:0/buyers:1048576/ahead:0",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
-line("", "BM_AcquireConfirmApart/confirm:0/buyers:1048576",
+line("", "BM_AcquireConfirmApart/confirm:0/buyers:1048576/ahead:0",
      "BM_Floor_TableLookup16_Chained/1048576", "chained cold lookup floor")
-line("  confirm alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1048576",
+for ahead in (1, 4):
+    line(f"  acquire alone, prefetched {ahead} ahead", f"BM_AcquireConfirmApart/confirm:0/buyers:1048576/ahead:{ahead}",
+         "BM_Floor_TableLookup16/1048576", "cold lookup floor")
+line("  confirm alone, 1 Mi buyers", "BM_AcquireConfirmApart/confirm:1/buyers:1048576/ahead:0",
      "BM_Floor_TableLookup16/1048576", "cold lookup floor")
 line("acquire+confirm, 2 threads, one hot SKU", "BM_AcquireConfirm_TwoThreads/hot:1/real_time/threads:2",
      "BM_Floor_CasDecrement/real_time/threads:2", "2-thread CAS floor")

@@ -471,10 +471,15 @@ BENCHMARK(BM_AcquireConfirm_1MBuyers);
 // one PauseTiming/ResumeTiming pair per batch, about one clock read per
 // 512 operations on the measured side.
 constexpr int kApartBatch = 512;
+constexpr uint64_t kMaxAhead = 4;
 
 void BM_AcquireConfirmApart(benchmark::State& state) {
   const bool time_confirm = state.range(0) == 1;
   const bool cold = state.range(1) == static_cast<int64_t>(kColdBuyers);
+  // Cold only: each acquire's buyer record is prefetched |ahead| acquires
+  // earlier (Inventory::Prefetch, counted in the time), as a caller with
+  // several requests in hand would.
+  const auto ahead = static_cast<uint64_t>(state.range(2));
   std::optional<Sale> warm;
   if (!cold) {
     warm.emplace(BenchConfig(4096), false);
@@ -485,13 +490,23 @@ void BM_AcquireConfirmApart(benchmark::State& state) {
   size_t next = 0;
   uint64_t x = 99;
   uint64_t holds[kApartBatch];
+  // ring[cur] holds this acquire's buyer; the slot before it (cyclically)
+  // is free for the buyer |ahead| acquires later.
+  char ring[kMaxAhead + 1][16];
+  uint64_t cur = 0;
+  for (uint64_t k = 0; k < ahead; ++k) {
+    inv.Prefetch("sku-hot", ColdBuyer(&x, ring[k]));
+  }
   while (state.KeepRunningBatch(kApartBatch)) {
     if (time_confirm) state.PauseTiming();
     for (uint64_t& hold : holds) {
-      char id[16];
       std::string_view buyer;
       if (cold) {
-        buyer = ColdBuyer(&x, id);
+        const std::string_view later =
+            ColdBuyer(&x, ring[cur == 0 ? ahead : cur - 1]);
+        if (ahead != 0) inv.Prefetch("sku-hot", later);
+        buyer = std::string_view(ring[cur], 16);
+        cur = cur == ahead ? 0 : cur + 1;
       } else {
         buyer = buyers[next];
         if (++next == buyers.size()) next = 0;
@@ -513,8 +528,10 @@ void BM_AcquireConfirmApart(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_AcquireConfirmApart)
-    ->ArgsProduct({{0, 1}, {1024, kColdBuyers}})
-    ->ArgNames({"confirm", "buyers"});
+    ->ArgsProduct({{0, 1}, {1024, kColdBuyers}, {0}})
+    ->Args({0, kColdBuyers, 1})
+    ->Args({0, kColdBuyers, 4})
+    ->ArgNames({"confirm", "buyers", "ahead"});
 
 // ---------------------------------------------------------------------------
 // Baseline: one mutex over hash maps doing the same bookkeeping (stock,

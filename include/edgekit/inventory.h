@@ -234,6 +234,21 @@ EDGEKIT_API edgekit_status edgekit_inventory_acquire(
     size_t sku_len, const char* buyer, size_t buyer_len, uint32_t qty,
     uint64_t now_ms, uint64_t hold_ttl_ms);
 
+/* edgekit_inventory_prefetch starts loading into this CPU's caches the
+ * buyer record that edgekit_inventory_acquire for (|sku|, |buyer|) reads
+ * first, and returns without waiting for it. With more buyer records than
+ * the caches hold, that record is a miss from memory, and an acquire pays it
+ * in full: its atomic steps keep the CPU from starting the next request's
+ * miss early. A caller with several requests in hand (a batch from a
+ * queue, a helper's concurrent lines) calls this for the next one or few
+ * before acquiring for the current one, and the misses overlap the work.
+ * Only a hint: it changes nothing in the region, and does nothing for a bad
+ * pointer or length or an unknown SKU. */
+EDGEKIT_API void edgekit_inventory_prefetch(edgekit_inventory* inv,
+                                            const char* sku, size_t sku_len,
+                                            const char* buyer,
+                                            size_t buyer_len);
+
 /* edgekit_inventory_confirm turns a live hold into a sale. A hold whose TTL
  * has passed (|now_ms| >= its expiry) is not sold: its units go back and the
  * call returns EDGEKIT_E_HOLD_EXPIRED, as it does for a hold already

@@ -1320,6 +1320,24 @@ struct SkuMemo {
 };
 thread_local SkuMemo t_sku_memo;
 
+// Buyer records are keyed by (SKU slot, buyer id); a SKU's slot index is
+// stable because table slots are never deleted.
+class BuyerKey {
+ public:
+  // |buyer| must be at most 255 bytes (max_buyer_len's limit).
+  BuyerKey(uint64_t sku_slot, std::string_view buyer)
+      : size_(4 + buyer.size()) {
+    const auto slot = static_cast<uint32_t>(sku_slot);
+    std::memcpy(bytes_, &slot, 4);
+    std::memcpy(bytes_ + 4, buyer.data(), buyer.size());
+  }
+  std::string_view view() const { return {bytes_, size_}; }
+
+ private:
+  char bytes_[4 + 255];
+  size_t size_;
+};
+
 }  // namespace
 
 bool Inventory::FindSku(std::string_view sku, Table::Slot* out) const {
@@ -1362,16 +1380,11 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     limit = config_.default_buyer_limit;
   if (qty > limit) return EDGEKIT_E_BUYER_LIMIT;
 
-  // Buyer records are keyed by (SKU slot, buyer id); a SKU's slot index is
-  // stable because table slots are never deleted.
-  char key[4 + 255];
-  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
-  std::memcpy(key, &sku_slot, 4);
-  std::memcpy(key + 4, buyer.data(), buyer.size());
-  const std::string_view buyer_key(key, 4 + buyer.size());
-  const uint64_t buyer_hash = buyers_.Hash(buyer_key);
+  const BuyerKey buyer_key(s.index, buyer);
+  const uint64_t buyer_hash = buyers_.Hash(buyer_key.view());
   Table::Slot b;
-  if (buyers_.FindOrInsert(buyer_key, buyer_hash, &b) == Table::Result::kFull) {
+  if (buyers_.FindOrInsert(buyer_key.view(), buyer_hash, &b) ==
+      Table::Result::kFull) {
     return EDGEKIT_E_NO_SPACE;
   }
   // A buyer already at the limit is refused before any stock moves (the
@@ -1441,6 +1454,15 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
   }
 }
 
+void Inventory::Prefetch(std::string_view sku, std::string_view buyer) const {
+  Table::Slot s;
+  if (sku.empty() || sku.size() > config_.max_sku_len || buyer.empty() ||
+      buyer.size() > config_.max_buyer_len || !FindSku(sku, &s)) {
+    return;
+  }
+  buyers_.Prefetch(buyers_.Hash(BuyerKey(s.index, buyer).view()));
+}
+
 bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
                                  uint32_t ln, BenchStep* out) const {
   Table::Slot s, b;
@@ -1448,16 +1470,12 @@ bool Inventory::PrepareStockStep(std::string_view sku, std::string_view buyer,
       skus_.Find(sku, &s) != Table::Result::kFound) {
     return false;
   }
-  char key[4 + 255];
-  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
-  std::memcpy(key, &sku_slot, 4);
-  std::memcpy(key + 4, buyer.data(), buyer.size());
   Table buyers = buyers_;
-  if (buyers.FindOrInsert(std::string_view(key, 4 + buyer.size()), &b) ==
+  if (buyers.FindOrInsert(BuyerKey(s.index, buyer).view(), &b) ==
       Table::Result::kFull) {
     return false;
   }
-  *out = BenchStep{{0, 0}, sku_slot, ln};
+  *out = BenchStep{{0, 0}, static_cast<uint32_t>(s.index), ln};
   for (int i = 0; i < 2; ++i) {
     const uint64_t pair = i == 0 ? ln : 0;
     uint32_t index;
@@ -1691,11 +1709,7 @@ uint32_t Inventory::BuyerUnits(std::string_view sku,
       skus_.Find(sku, &s) != Table::Result::kFound) {
     return 0;
   }
-  char key[4 + 255];
-  const uint32_t sku_slot = static_cast<uint32_t>(s.index);
-  std::memcpy(key, &sku_slot, 4);
-  std::memcpy(key + 4, buyer.data(), buyer.size());
-  if (buyers_.Find(std::string_view(key, 4 + buyer.size()), &b) !=
+  if (buyers_.Find(BuyerKey(s.index, buyer).view(), &b) !=
       Table::Result::kFound) {
     return 0;
   }

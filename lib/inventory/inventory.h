@@ -97,6 +97,9 @@ class Inventory {
                                        std::string_view buyer, uint32_t qty,
                                        uint64_t now_ms, uint64_t hold_ttl_ms,
                                        uint64_t* out_hold);
+  // Prefetch starts loading the buyer record Acquire(sku, buyer, ...) reads
+  // first; nothing for an unknown SKU or a bad argument.
+  void Prefetch(std::string_view sku, std::string_view buyer) const;
   [[nodiscard]] edgekit_status Confirm(uint64_t hold, uint64_t now_ms);
 
   // What a live hold is about to sell, for a win ticket.

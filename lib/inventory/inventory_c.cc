@@ -4,8 +4,8 @@
 // Request paths cannot throw; the setup paths build absl::Status messages,
 // whose only possible exception (bad_alloc) becomes EDGEKIT_E_NO_MEMORY.
 
-#include <new>
 #include <cstring>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,6 +140,17 @@ edgekit_status edgekit_inventory_acquire(edgekit_inventory* inv,
   return inv->inv.Acquire(s, b, qty, now_ms, hold_ttl_ms, out_hold);
 }
 
+void edgekit_inventory_prefetch(edgekit_inventory* inv, const char* sku,
+                                size_t sku_len, const char* buyer,
+                                size_t buyer_len) {
+  std::string_view s, b;
+  if (inv == nullptr || !Bytes(sku, sku_len, &s) ||
+      !Bytes(buyer, buyer_len, &b)) {
+    return;
+  }
+  inv->inv.Prefetch(s, b);
+}
+
 edgekit_status edgekit_inventory_confirm(edgekit_inventory* inv, uint64_t hold,
                                          uint64_t now_ms) {
   if (inv == nullptr) return EDGEKIT_E_INVALID_ARGUMENT;
@@ -148,9 +159,8 @@ edgekit_status edgekit_inventory_confirm(edgekit_inventory* inv, uint64_t hold,
 
 edgekit_status edgekit_inventory_confirm_ticket(
     edgekit_inventory* inv, char* out, size_t out_cap, size_t* out_len,
-    uint64_t hold, uint64_t now_ms, const edgekit_keyset* keys,
-    const char* alg, size_t alg_len, const char* kid, size_t kid_len,
-    uint32_t ticket_ttl_s) {
+    uint64_t hold, uint64_t now_ms, const edgekit_keyset* keys, const char* alg,
+    size_t alg_len, const char* kid, size_t kid_len, uint32_t ticket_ttl_s) {
   if (out_len != nullptr) *out_len = 0;
   std::string_view a, k;
   if (inv == nullptr || out_len == nullptr || keys == nullptr ||

@@ -258,6 +258,11 @@ class Table {
     return HashBytes(key, shape_.seed);
   }
 
+  // Prefetch starts loading the slots a lookup of a key with |hash| reads
+  // first, for a caller that knows a key some time before it looks it up.
+  // Only a hint to the CPU: it reads and writes nothing.
+  void Prefetch(uint64_t hash) const;
+
   // Inspection, for stats, tools and tests. |index| < num_slots().
   [[nodiscard]] SlotState state(uint64_t index) const;
   // Key of a ready slot (empty for other states). The bytes stay valid as

@@ -122,6 +122,15 @@ void Table::PrefetchRun(uint64_t i) const {
   }
 }
 
+void Table::Prefetch(uint64_t hash) const {
+  const uint64_t i = Start(hash);
+  // A slot that straddles two lines needs both: the key is in the first,
+  // the value words may be in the second.
+  __builtin_prefetch(slot(i));
+  __builtin_prefetch(slot(i) + slot_size_ - 1);
+  PrefetchRun(i);
+}
+
 namespace {
 
 // Keys are short (a SKU, a buyer id): compare them in words, the last one

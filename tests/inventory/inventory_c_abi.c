@@ -45,6 +45,7 @@ const char* edgekit_inventory_c_abi_run(void) {
   CHECK(edgekit_inventory_attach(&b, mem, len) == EDGEKIT_OK);
 
   CHECK(edgekit_inventory_set_stock(a, "sku-1", 5, 1) == EDGEKIT_OK);
+  edgekit_inventory_prefetch(b, "sku-1", 5, "alice", 5);
   CHECK(edgekit_inventory_acquire(b, &hold, "sku-1", 5, "alice", 5, 1, now,
                                   1000) == EDGEKIT_OK);
   CHECK(edgekit_inventory_acquire(a, &hold2, "sku-1", 5, "bob", 3, 1, now,

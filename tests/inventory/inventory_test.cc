@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -432,6 +433,36 @@ TEST(Acquire, InvalidArguments) {
             EDGEKIT_E_INVALID_ARGUMENT);
   EXPECT_EQ(edgekit_inventory_census(r.inv(), nullptr),
             EDGEKIT_E_INVALID_ARGUMENT);
+  r.ExpectConserved("sku");
+}
+
+TEST(Acquire, PrefetchIsOnlyAHint) {
+  Region r;
+  ASSERT_EQ(r.Set("sku", 5), EDGEKIT_OK);
+  uint64_t h;
+  ASSERT_EQ(r.Acquire("sku", "alice", 1, &h), EDGEKIT_OK);
+  const std::vector<uint8_t> before(r.mem(), r.mem() + r.len());
+  auto prefetch = [&](edgekit_inventory* inv, const std::string& sku,
+                      const std::string& buyer) {
+    edgekit_inventory_prefetch(inv, sku.data(), sku.size(), buyer.data(),
+                               buyer.size());
+  };
+  prefetch(r.inv(), "sku", "alice");                // a known buyer
+  prefetch(r.inv(), "sku", "bob");                  // not in the table yet
+  prefetch(r.inv(), "sku", std::string(41, 'b'));   // over max_buyer_len
+  prefetch(r.inv(), "sku", std::string(300, 'b'));  // over any limit
+  prefetch(r.inv(), "sku", "");
+  prefetch(r.inv(), "missing", "alice");
+  prefetch(r.inv(), std::string(49, 's'), "alice");  // over max_sku_len
+  prefetch(r.inv(), "", "alice");
+  prefetch(nullptr, "sku", "alice");
+  edgekit_inventory_prefetch(r.inv(), nullptr, 3, "alice", 5);
+  edgekit_inventory_prefetch(r.inv(), "sku", 3, nullptr, 5);
+  EXPECT_TRUE(std::equal(before.begin(), before.end(), r.mem()));
+  // The acquires it announced answer as they would have without it.
+  EXPECT_EQ(r.Acquire("sku", "bob", 1, &h), EDGEKIT_OK);
+  EXPECT_EQ(r.Acquire("sku", "alice", 1, &h), EDGEKIT_E_BUYER_LIMIT);
+  EXPECT_EQ(r.Stats("sku").held, 2u);
   r.ExpectConserved("sku");
 }
 
