@@ -112,6 +112,8 @@ line("acquire+confirm, 2 threads, distinct SKUs", "BM_AcquireConfirm_TwoThreads/
      "BM_AcquireConfirm", "1-thread acquire+confirm")
 line("acquire+confirm, 2 processes, one hot SKU", "BM_AcquireConfirm_TwoProcesses/500000/iterations:3/manual_time",
      "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time", "2-process CAS floor")
+line("  acquire alone, 2 processes, one hot SKU", "BM_Acquire_TwoProcesses/1000/iterations:3/manual_time",
+     "BM_Floor_CasDecrement_TwoProcesses/4000000/iterations:3/manual_time", "2-process CAS floor")
 print("-- baseline: std::mutex + unordered_map (ratio = our rate / baseline rate)")
 for label, base, ours in [
     ("mutex map, 1 thread, 1 Ki buyers", "BM_Baseline_MutexMap/1024", "BM_AcquireConfirm"),
