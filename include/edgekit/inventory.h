@@ -218,7 +218,12 @@ EDGEKIT_API edgekit_status edgekit_inventory_stats(edgekit_inventory* inv,
  *   EDGEKIT_E_SOLD_OUT          fewer than |qty| units available, lanes
  *                               included (an acquire whose units keep being
  *                               taken from under it by other workers also
- *                               answers this after 8 tries);
+ *                               answers this after 8 tries, and so may one
+ *                               that looks while another worker moves a
+ *                               lane's units back to the central count near
+ *                               the end of a sale: for an instant they are
+ *                               in neither, or until the next expire if
+ *                               that worker died there);
  *   EDGEKIT_E_BUYER_LIMIT       the buyer's held and bought units plus |qty|
  *                               would exceed the SKU's buyer limit;
  *   EDGEKIT_E_NO_SPACE          the buyer table or the hold records are full
