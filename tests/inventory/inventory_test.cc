@@ -466,6 +466,30 @@ TEST(Acquire, PrefetchIsOnlyAHint) {
   r.ExpectConserved("sku");
 }
 
+// Buyer records are keyed by (SKU slot, id) in a 4 + 255-byte buffer on the
+// stack: ids of the largest allowed length must fit it exactly, under ASan
+// too, in every call that builds the key.
+TEST(Acquire, LongestBuyerIdsFitTheirKey) {
+  edgekit_inventory_config c = SmallConfig();
+  c.max_sku_len = 255;
+  c.max_buyer_len = 255;
+  Region r(c);
+  const std::string sku(255, 's'), buyer(255, 'b');
+  ASSERT_EQ(r.Set(sku, 5), EDGEKIT_OK);
+  edgekit_inventory_prefetch(r.inv(), sku.data(), sku.size(), buyer.data(),
+                             buyer.size());
+  uint64_t h;
+  EXPECT_EQ(r.Acquire(sku, buyer, 1, &h), EDGEKIT_OK);
+  EXPECT_EQ(r.cpp().BuyerUnits(sku, buyer), 1u);
+  EXPECT_EQ(r.Acquire(sku, buyer + "b", 1, &h), EDGEKIT_E_INVALID_ARGUMENT);
+  // An id differing only in its last byte is another buyer.
+  const std::string other = std::string(254, 'b') + "c";
+  EXPECT_EQ(r.cpp().BuyerUnits(sku, other), 0u);
+  EXPECT_EQ(r.Acquire(sku, other, 1, &h), EDGEKIT_OK);
+  EXPECT_EQ(r.Stats(sku).held, 2u);
+  r.ExpectConserved(sku);
+}
+
 TEST(Acquire, NoSpaceRefusesAndEvictsNothing) {
   edgekit_inventory_config c = SmallConfig();
   c.max_holds = 3;
