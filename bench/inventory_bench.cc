@@ -91,12 +91,15 @@ BENCHMARK(BM_Floor_CasDecrement)->Threads(2)->UseRealTime();
 
 // Runs |body(i)| |n| times in this process and in one forked child at once,
 // over MAP_SHARED memory set up by the caller; returns the wall time from a
-// common start to both finishing.
+// common start to both finishing. A body signals a wrong answer by aborting;
+// a child that did so aborts the parent too, since its share of the work
+// (or the figures it left in shared memory) would otherwise count as done.
 template <typename Body>
 double TwoProcesses(int64_t n, Body body) {
   auto* gate = static_cast<std::atomic<int>*>(MapShared(64));
   gate->store(0);
   const pid_t pid = fork();
+  if (pid < 0) std::abort();
   if (pid == 0) {
     gate->fetch_add(1);
     while (gate->load() < 2) {
@@ -110,7 +113,10 @@ double TwoProcesses(int64_t n, Body body) {
   gate->fetch_add(1);
   for (int64_t i = 0; i < n; ++i) body(i, 0);
   int status;
-  waitpid(pid, &status, 0);
+  if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+      WEXITSTATUS(status) != 0) {
+    std::abort();
+  }
   const auto end = std::chrono::steady_clock::now();
   munmap(gate, 64);
   return std::chrono::duration<double>(end - start).count();
