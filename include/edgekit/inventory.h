@@ -239,16 +239,23 @@ EDGEKIT_API edgekit_status edgekit_inventory_acquire(
     size_t sku_len, const char* buyer, size_t buyer_len, uint32_t qty,
     uint64_t now_ms, uint64_t hold_ttl_ms);
 
-/* edgekit_inventory_prefetch starts loading into this CPU's caches the
- * buyer record that edgekit_inventory_acquire for (|sku|, |buyer|) reads
- * first, and returns without waiting for it. With more buyer records than
- * the caches hold, that record is a miss from memory, and an acquire pays it
- * in full: its atomic steps keep the CPU from starting the next request's
- * miss early. A caller with several requests in hand (a batch from a
- * queue, a helper's concurrent lines) calls this for the next one or few
- * before acquiring for the current one, and the misses overlap the work.
- * Only a hint: it changes nothing in the region, and does nothing for a bad
- * pointer or length or an unknown SKU. */
+/* edgekit_inventory_prefetch asks the CPU to start loading the buyer record
+ * that edgekit_inventory_acquire for (|sku|, |buyer|) looks up first, and
+ * returns without waiting for it. It is only a hint: it writes nothing in
+ * the region, and an acquire answers the same with or without it. It returns
+ * nothing; where the calls above would return EDGEKIT_E_INVALID_ARGUMENT (a
+ * NULL |inv|, a NULL pointer with a non-zero length, an id outside
+ * 1..max_sku_len or 1..max_buyer_len bytes) or EDGEKIT_E_UNKNOWN_SKU, it
+ * does nothing. |sku| and |buyer| are not kept after it returns. Lock-free
+ * and safe from any number of threads and processes, like the calls around
+ * it.
+ *
+ * It helps only with more buyer records than the caches hold: an acquire
+ * then waits for that record from memory, and its atomic steps keep the CPU
+ * from starting the next request's miss meanwhile. A caller with several
+ * requests in hand (a batch from a queue) calls this for the next one or few
+ * before acquiring for the current one. It costs the SKU lookup and the
+ * buyer hash that the acquire then repeats. */
 EDGEKIT_API void edgekit_inventory_prefetch(edgekit_inventory* inv,
                                             const char* sku, size_t sku_len,
                                             const char* buyer,
