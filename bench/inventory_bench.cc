@@ -17,12 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -429,45 +431,61 @@ BENCHMARK(BM_AcquireConfirm_TwoProcesses)
     ->UseManualTime()
     ->Iterations(3);
 
-// The goal counts full acquires from two processes, so this times the
-// acquires alone: each process runs |batches| batches of kApartBatch
-// acquires on the hot SKU, reading the clock once per batch, then confirms
-// the batch off the clock to free its records (while the other process's
-// acquires may be on theirs: the contention is real). Items per second is
-// the sum of the two processes' acquire rates.
+// The goal counts full acquires per second from two processes, so this
+// times the acquires alone. Both processes run |rounds| rounds: they meet at
+// a barrier, each runs kApartBatch acquires on the hot SKU, then each
+// confirms its batch off the clock to free the records. A round counts the
+// slower process's acquire phase, so the phases overlap as two processes
+// acquiring nonstop would, and the barrier keeps them from drifting apart
+// into one acquiring while the other confirms.
 void BM_Acquire_TwoProcesses(benchmark::State& state) {
   Sale sale(BenchConfig(8192), true);
   sale.Stock("sku-hot");
   const auto buyers0 = Buyers(1024, 0), buyers1 = Buyers(1024, 1024);
-  auto* busy = static_cast<double*>(MapShared(64));  // seconds, per process
-  const int64_t batches = state.range(0);
-  const double per_process = static_cast<double>(batches * kApartBatch);
+  const int64_t rounds = state.range(0);
+  // One line for the barrier, then each process's acquire time per round.
+  const size_t bytes = 64 + 2 * sizeof(double) * static_cast<size_t>(rounds);
+  void* shared = MapShared(bytes);
+  auto* arrived = new (shared) std::atomic<int64_t>(0);
+  auto* seconds = reinterpret_cast<double*>(static_cast<char*>(shared) + 64);
   for (auto _ : state) {
-    busy[0] = busy[1] = 0;
-    TwoProcesses(batches, [&](int64_t b, int who) {
+    arrived->store(0);
+    TwoProcesses(rounds, [&](int64_t r, int who) {
+      arrived->fetch_add(1);
+      // A peer that died never arrives: give up rather than spin forever.
+      const auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      for (uint32_t spin = 0; arrived->load() < 2 * (r + 1); ++spin) {
+        if (spin % 4096 == 0 && std::chrono::steady_clock::now() > deadline) {
+          std::abort();
+        }
+      }
       const auto& buyers = who ? buyers1 : buyers0;
       uint64_t holds[kApartBatch];
       const auto start = std::chrono::steady_clock::now();
       for (int k = 0; k < kApartBatch; ++k) {
-        const std::string& buyer = buyers[(b * kApartBatch + k) % 1024];
+        const std::string& buyer = buyers[(r * kApartBatch + k) % 1024];
         if (sale.inv->Acquire("sku-hot", buyer, 1, kNow, kTtl, &holds[k]) !=
             EDGEKIT_OK) {
           std::abort();
         }
       }
-      busy[who] += std::chrono::duration<double>(
-                       std::chrono::steady_clock::now() - start)
-                       .count();
+      seconds[who * rounds + r] = std::chrono::duration<double>(
+                                      std::chrono::steady_clock::now() - start)
+                                      .count();
       for (uint64_t hold : holds) {
         if (sale.inv->Confirm(hold, kNow) != EDGEKIT_OK) std::abort();
       }
     });
-    const double rate = per_process / busy[0] + per_process / busy[1];
-    state.SetIterationTime(2 * per_process / rate);
+    double total = 0;
+    for (int64_t r = 0; r < rounds; ++r) {
+      total += std::max(seconds[r], seconds[rounds + r]);
+    }
+    state.SetIterationTime(total);
   }
-  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * batches *
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * rounds *
                           kApartBatch * 2);
-  munmap(busy, 64);
+  munmap(shared, bytes);
 }
 BENCHMARK(BM_Acquire_TwoProcesses)->Arg(1000)->UseManualTime()->Iterations(3);
 
