@@ -1340,7 +1340,8 @@ class BuyerKey {
 
 }  // namespace
 
-bool Inventory::FindSku(std::string_view sku, Table::Slot* out) const {
+bool Inventory::FindSku(std::string_view sku, Table::Slot* out,
+                        bool remember) const {
   SkuMemo& memo = t_sku_memo;
   if (memo.table == skus_.base() && memo.slot < skus_.num_slots() &&
       skus_.KeyIs(memo.slot, sku)) {
@@ -1348,7 +1349,7 @@ bool Inventory::FindSku(std::string_view sku, Table::Slot* out) const {
     return true;
   }
   if (skus_.Find(sku, out) != Table::Result::kFound) return false;
-  memo = SkuMemo{skus_.base(), out->index};
+  if (remember) memo = SkuMemo{skus_.base(), out->index};
   return true;
 }
 
@@ -1362,7 +1363,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
-  if (!FindSku(sku, &s)) return EDGEKIT_E_UNKNOWN_SKU;
+  if (!FindSku(sku, &s, /*remember=*/true)) return EDGEKIT_E_UNKNOWN_SKU;
   std::atomic<uint64_t>* v = s.values;
   const uint32_t ln = CurrentLane();
   // The sold-out storm after a sale ends costs one lookup and a few loads
@@ -1457,7 +1458,11 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
 void Inventory::Prefetch(std::string_view sku, std::string_view buyer) const {
   Table::Slot s;
   if (sku.empty() || sku.size() > config_.max_sku_len || buyer.empty() ||
-      buyer.size() > config_.max_buyer_len || !FindSku(sku, &s)) {
+      buyer.size() > config_.max_buyer_len ||
+      // A prefetch runs ahead of the acquires it announces: were it to
+      // remember its SKU, a batch mixing SKUs would miss the memo on every
+      // acquire.
+      !FindSku(sku, &s, /*remember=*/false)) {
     return;
   }
   buyers_.Prefetch(buyers_.Hash(BuyerKey(s.index, buyer).view()));

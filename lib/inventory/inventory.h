@@ -219,8 +219,10 @@ class Inventory {
     return lanes_[sku_slot * kLanes + (lane - 1)];
   }
   uint64_t SkuOf(uint64_t buyer_slot) const;
-  // FindSku looks a SKU up, through this thread's memo of its last one.
-  bool FindSku(std::string_view sku, region::Table::Slot* out) const;
+  // FindSku looks a SKU up, through this thread's memo of the last one it
+  // acquired from; |remember| makes this one the memo's.
+  bool FindSku(std::string_view sku, region::Table::Slot* out,
+               bool remember) const;
   // The available (kAvail) or sold (kSold) word of |pair| of a SKU: 0 is the
   // SKU's central count, 1..kLanes its lanes; NULL if out of range.
   std::atomic<uint64_t>* PairWord(uint64_t sku_slot, uint64_t pair,
