@@ -1148,8 +1148,7 @@ int Inventory::ChoosePair(uint64_t sku_slot, uint32_t ln, uint64_t qty) const {
 
 uint64_t Inventory::LaneUnits(std::string_view sku) const {
   Table::Slot s;
-  if (sku.empty() || sku.size() > config_.max_sku_len ||
-      skus_.Find(sku, &s) != Table::Result::kFound) {
+  if (!SkuFits(sku) || skus_.Find(sku, &s) != Table::Result::kFound) {
     return 0;
   }
   return LaneSum(s.index);
@@ -1160,7 +1159,7 @@ uint64_t Inventory::LaneUnits(std::string_view sku) const {
 
 edgekit_status Inventory::StockOp(std::string_view sku, bool set,
                                   int64_t value) {
-  if (sku.empty() || sku.size() > config_.max_sku_len) {
+  if (!SkuFits(sku)) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
@@ -1261,8 +1260,7 @@ edgekit_status Inventory::AddStock(std::string_view sku, int64_t delta) {
 }
 
 edgekit_status Inventory::SetBuyerLimit(std::string_view sku, uint32_t limit) {
-  if (sku.empty() || sku.size() > config_.max_sku_len ||
-      limit > MaxValue(kBuyerBits)) {
+  if (!SkuFits(sku) || limit > MaxValue(kBuyerBits)) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
@@ -1298,7 +1296,7 @@ void Inventory::SkuStats(uint64_t sku_slot, std::atomic<uint64_t>* v,
 }
 
 edgekit_status Inventory::Stats(std::string_view sku, StockStats* out) const {
-  if (sku.empty() || sku.size() > config_.max_sku_len) {
+  if (!SkuFits(sku)) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
@@ -1358,8 +1356,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
                                   uint64_t hold_ttl_ms, uint64_t* out_hold) {
   *out_hold = 0;
   if (qty == 0 || hold_ttl_ms == 0 || hold_ttl_ms > kMaxHoldTtlMs ||
-      now_ms > kMaxNowMs || sku.empty() || sku.size() > config_.max_sku_len ||
-      buyer.empty() || buyer.size() > config_.max_buyer_len) {
+      now_ms > kMaxNowMs || !SkuFits(sku) || !BuyerFits(buyer)) {
     return EDGEKIT_E_INVALID_ARGUMENT;
   }
   Table::Slot s;
@@ -1457,8 +1454,7 @@ edgekit_status Inventory::Acquire(std::string_view sku, std::string_view buyer,
 
 void Inventory::Prefetch(std::string_view sku, std::string_view buyer) const {
   Table::Slot s;
-  if (sku.empty() || sku.size() > config_.max_sku_len || buyer.empty() ||
-      buyer.size() > config_.max_buyer_len ||
+  if (!SkuFits(sku) || !BuyerFits(buyer) ||
       // A prefetch runs ahead of the acquires it announces: were it to
       // remember its SKU, a batch mixing SKUs would miss the memo on every
       // acquire.

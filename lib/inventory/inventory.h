@@ -218,6 +218,13 @@ class Inventory {
   Lane& lane(uint64_t sku_slot, uint32_t lane) const {
     return lanes_[sku_slot * kLanes + (lane - 1)];
   }
+  // Whether an id has 1..max_sku_len (max_buyer_len) bytes.
+  bool SkuFits(std::string_view sku) const {
+    return !sku.empty() && sku.size() <= config_.max_sku_len;
+  }
+  bool BuyerFits(std::string_view buyer) const {
+    return !buyer.empty() && buyer.size() <= config_.max_buyer_len;
+  }
   uint64_t SkuOf(uint64_t buyer_slot) const;
   // FindSku looks a SKU up, through this thread's memo of the last one it
   // acquired from; |remember| makes this one the memo's.
